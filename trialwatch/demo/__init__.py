@@ -1,0 +1,61 @@
+"""The offline demo: the whole pipeline on bundled real records, with its own config and DB."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import requests
+
+from trialwatch.config import Config, load_config
+from trialwatch.ctgov import USER_AGENT
+from trialwatch.demo.replay import DATA_DIR, ReplayAdapter
+from trialwatch.refresh import RefreshResult
+
+DEMO_DB = "demo.db"
+
+
+@dataclass
+class DemoResult:
+    directory: Path
+    config: Config
+    refreshes: list[RefreshResult] = field(default_factory=list)
+    report: Path | None = None
+
+
+def prepare(directory: Path) -> Config:
+    """A fresh demo folder: the demo config beside an empty database (a re-run starts over)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    for name in (DEMO_DB, DEMO_DB + "-wal", DEMO_DB + "-shm"):
+        (directory / name).unlink(missing_ok=True)
+    config_text = (DATA_DIR / "config.toml").read_text(encoding="utf-8")
+    config_text += f'\n[database]\nurl = "sqlite:///{DEMO_DB}"\n'
+    (directory / "config.toml").write_text(config_text, encoding="utf-8")
+    shutil.copyfile(DATA_DIR / "PROVENANCE.md", directory / "PROVENANCE.md")
+    return load_config(directory / "config.toml")
+
+
+def replay_session(stage: int) -> requests.Session:
+    session = requests.Session()
+    adapter = ReplayAdapter(stage=stage)
+    session.mount("https://", adapter)
+    session.mount("http://", adapter)
+    session.headers["User-Agent"] = USER_AGENT
+    return session
+
+
+def run_demo(directory: Path) -> DemoResult:
+    """Refresh twice from the recordings (older, then newer versions) and render the report."""
+    from trialwatch import services
+
+    config = prepare(directory)
+    result = DemoResult(directory=directory, config=config)
+    for stage in (0, 1):
+        client = services.make_client(config, replay_session(stage))
+        client.min_interval = 0  # nothing to be polite to: the answers are local
+        result.refreshes.append(services.refresh(config, full=True, client=client, trigger="demo"))
+    render = getattr(services, "render_report", None)
+    if render is not None:
+        result.report = render(config)
+    return result

@@ -1,0 +1,217 @@
+"""The database: engine set-up, dialect upserts and the queries the rest of trialwatch needs.
+
+Functions here take a Session and plain values; they never call the API.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, func, inspect, select, update
+from sqlalchemy.exc import DatabaseError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from trialwatch.errors import StoreError
+from trialwatch.models import (
+    Base,
+    Change,
+    RecordVersion,
+    RefreshRun,
+    SearchHit,
+    SearchState,
+    Study,
+)
+
+CHUNK = 500  # rows per INSERT: stays below SQLite's bound-parameter limit
+
+
+def make_engine(url: str) -> Engine:
+    """An Engine for `url`; SQLite gets WAL (readers go on during a refresh) and a busy timeout."""
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+            cursor = dbapi_conn.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.close()
+
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def open_store(url: str, *, create: bool = True) -> Engine:
+    """Open the store, creating its schema on first use; raise StoreError if it is unusable."""
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            tables = set(inspect(conn).get_table_names())
+    except (DatabaseError, OperationalError) as exc:
+        engine.dispose()
+        raise StoreError(f"Cannot open the database at {_safe(url)}: {_first_line(exc)}") from None
+    if create and not tables:
+        Base.metadata.create_all(engine)
+    elif tables and not set(Base.metadata.tables) <= tables:
+        missing = sorted(set(Base.metadata.tables) - tables)
+        engine.dispose()
+        raise StoreError(
+            f"The database at {_safe(url)} is not a trialwatch store or is out of date "
+            f"(missing tables: {', '.join(missing)})."
+        )
+    return engine
+
+
+def session_factory(engine: Engine) -> sessionmaker[Session]:
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+def _safe(url: str) -> str:
+    """The URL without a password, for messages."""
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def _first_line(exc: Exception) -> str:
+    orig = getattr(exc, "orig", None) or exc
+    return str(orig).splitlines()[0] if str(orig) else type(orig).__name__
+
+
+# -- upserts -----------------------------------------------------------------------------------
+def _insert_for(session: Session) -> Any:
+    name = session.get_bind().dialect.name
+    if name == "postgresql":
+        from sqlalchemy.dialects import postgresql
+
+        return postgresql.insert
+    if name == "sqlite":
+        from sqlalchemy.dialects import sqlite
+
+        return sqlite.insert
+    raise StoreError(f"unsupported database backend {name!r} (use SQLite or PostgreSQL)")
+
+
+def upsert(session: Session, model: type[Base], rows: Sequence[dict[str, Any]]) -> None:
+    """INSERT ... ON CONFLICT (primary key) DO UPDATE every other given column, in chunks."""
+    if not rows:
+        return
+    insert = _insert_for(session)
+    table = model.__table__
+    keys = [c.name for c in inspect(model).primary_key]
+    for start in range(0, len(rows), CHUNK):
+        chunk = rows[start : start + CHUNK]
+        stmt = insert(table).values(list(chunk))
+        updates = {c: stmt.excluded[c] for c in chunk[0] if c not in keys}
+        if updates:
+            stmt = stmt.on_conflict_do_update(index_elements=keys, set_=updates)
+        else:
+            stmt = stmt.on_conflict_do_nothing(index_elements=keys)
+        session.execute(stmt)
+
+
+# -- versions ----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class VersionRef:
+    id: int
+    version_no: int
+    scope: str
+    content_hash: str
+    study_hash: str
+
+
+def latest_versions(session: Session, ids: Iterable[str]) -> dict[str, VersionRef]:
+    """The newest stored version of each id (any scope)."""
+    ids = list(ids)
+    out: dict[str, VersionRef] = {}
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        newest = (
+            select(RecordVersion.nct_id, func.max(RecordVersion.version_no).label("v"))
+            .where(RecordVersion.nct_id.in_(chunk))
+            .group_by(RecordVersion.nct_id)
+            .subquery()
+        )
+        rows = session.execute(
+            select(
+                RecordVersion.id, RecordVersion.nct_id, RecordVersion.version_no,
+                RecordVersion.scope, RecordVersion.content_hash, RecordVersion.study_hash,
+            ).join(
+                newest,
+                (RecordVersion.nct_id == newest.c.nct_id)
+                & (RecordVersion.version_no == newest.c.v),
+            )
+        )  # fmt: skip
+        for row in rows:
+            out[row.nct_id] = VersionRef(
+                row.id, row.version_no, row.scope, row.content_hash, row.study_hash
+            )
+    return out
+
+
+def version_raw(session: Session, version_id: int) -> dict[str, Any]:
+    raw = session.scalar(select(RecordVersion.raw).where(RecordVersion.id == version_id))
+    return raw if isinstance(raw, dict) else {}
+
+
+def touch_versions(session: Session, version_ids: Sequence[int], now: datetime) -> None:
+    for start in range(0, len(version_ids), CHUNK):
+        chunk = version_ids[start : start + CHUNK]
+        session.execute(
+            update(RecordVersion).where(RecordVersion.id.in_(chunk)).values(last_seen=now)
+        )
+
+
+def touch_studies(session: Session, ids: Sequence[str], now: datetime) -> None:
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        session.execute(update(Study).where(Study.nct_id.in_(chunk)).values(last_checked=now))
+
+
+def stored_update_dates(session: Session, ids: Iterable[str]) -> dict[str, tuple[str | None, str]]:
+    """{nct_id: (last_update_posted, scope)} for the stored studies among `ids`."""
+    ids = list(ids)
+    out: dict[str, tuple[str | None, str]] = {}
+    for start in range(0, len(ids), CHUNK):
+        rows = session.execute(
+            select(Study.nct_id, Study.last_update_posted, Study.scope).where(
+                Study.nct_id.in_(ids[start : start + CHUNK])
+            )
+        )
+        out.update({r.nct_id: (r.last_update_posted, r.scope) for r in rows})
+    return out
+
+
+# -- searches ----------------------------------------------------------------------------------
+def search_state(session: Session, name: str) -> SearchState | None:
+    return session.get(SearchState, name)
+
+
+def search_members(session: Session, name: str) -> set[str]:
+    return set(
+        session.scalars(
+            select(SearchHit.nct_id).where(SearchHit.search_name == name, SearchHit.present)
+        )
+    )
+
+
+# -- runs --------------------------------------------------------------------------------------
+def last_successful_run(session: Session) -> RefreshRun | None:
+    return session.scalars(
+        select(RefreshRun).where(RefreshRun.outcome == "ok").order_by(RefreshRun.id.desc()).limit(1)
+    ).first()
+
+
+def recent_runs(session: Session, limit: int = 10) -> list[RefreshRun]:
+    return list(session.scalars(select(RefreshRun).order_by(RefreshRun.id.desc()).limit(limit)))
+
+
+def changes_since(session: Session, since: datetime | None = None) -> list[Change]:
+    stmt = select(Change).order_by(Change.detected_at.desc(), Change.id.desc())
+    if since is not None:
+        stmt = stmt.where(Change.detected_at >= since)
+    return list(session.scalars(stmt))

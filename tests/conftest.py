@@ -1,0 +1,167 @@
+"""Shared fixtures: recorded API responses, a store on SQLite (and PostgreSQL when configured),
+a config factory and a mocked API.
+
+Set TRIALWATCH_TEST_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test to run every
+database test a second time on PostgreSQL (each test gets a schema of its own, dropped after).
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import responses
+
+FIXTURES = Path(__file__).parent / "fixtures" / "ctgov"
+API = "https://ctgov.test/api/v2"
+PG_ENV = "TRIALWATCH_TEST_DATABASE_URL"
+BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get(PG_ENV) else [])
+
+
+def load_fixture(relpath: str) -> Any:
+    """A recorded response from tests/fixtures/ctgov/ (see PROVENANCE.md there)."""
+    return json.loads((FIXTURES / relpath).read_text(encoding="utf-8"))
+
+
+def study(nct: str, variant: str = "") -> dict[str, Any]:
+    """A real full record; `variant` picks a recorded later version (file suffix)."""
+    name = f"{nct}__{variant}.json" if variant else f"{nct}.json"
+    return copy.deepcopy(load_fixture(f"studies/{name}"))
+
+
+def page(*records: dict[str, Any], token: str | None = None, total: int | None = None) -> dict:
+    """An API /studies page around real records (the page envelope is the API's shape)."""
+    body: dict[str, Any] = {"studies": list(records)}
+    if token:
+        body["nextPageToken"] = token
+    if total is not None:
+        body["totalCount"] = total
+    return body
+
+
+@pytest.fixture(params=BACKENDS)
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh, empty database URL: a SQLite file, or a PostgreSQL schema of its own."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'trialwatch.db'}"
+        return
+    import sqlalchemy as sa
+
+    base = os.environ[PG_ENV]
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(base)
+    with admin.begin() as conn:
+        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    sep = "&" if "?" in base else "?"
+    yield f"{base}{sep}options=-csearch_path%3D{schema}"
+    with admin.begin() as conn:
+        conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
+
+
+@pytest.fixture
+def make_config(tmp_path: Path, db_url: str) -> Callable[..., Path]:
+    """Write a config.toml in tmp_path and return its path.
+
+    Defaults: the mocked API at https://ctgov.test/api/v2 with no pacing, the test database,
+    and the given cited ids and searches ({name: params}).
+    """
+
+    def _make(
+        studies: list[str] | tuple[str, ...] = ("NCT02552212",),
+        searches: dict[str, dict[str, str]] | None = None,
+        extra: str = "",
+        name: str = "config.toml",
+    ) -> Path:
+        lines = [
+            "[api]",
+            f'base_url = "{API}"',
+            "min_interval = 0",
+            "max_retries = 3",
+            "backoff_factor = 0",
+            "[database]",
+            f"url = {json.dumps(db_url)}",
+            "[report]",
+            'dir = "reports"',
+        ]
+        for nct in studies:
+            lines += ["[[studies]]", f'nct_id = "{nct}"', f'cited_as = "cited {nct}"']
+        for search_name, params in (searches or {}).items():
+            inline = ", ".join(f"{json.dumps(k)} = {json.dumps(v)}" for k, v in params.items())
+            lines += ["[[searches]]", f'name = "{search_name}"', f"params = {{ {inline} }}"]
+        path = tmp_path / name
+        path.write_text("\n".join(lines) + "\n" + extra, encoding="utf-8")
+        return path
+
+    return _make
+
+
+VERSION = {"apiVersion": "2.0.5", "dataTimestamp": "2026-11-25T09:00:05"}  # shape of GET /version
+
+
+def reset_api(mock: responses.RequestsMock) -> responses.RequestsMock:
+    """Forget every registration except /version (to script the next refresh)."""
+    mock.reset()
+    mock.get(f"{API}/version", json=VERSION)
+    return mock
+
+
+@pytest.fixture
+def ctgov() -> Iterator[responses.RequestsMock]:
+    """A mocked API answering /version; register more on it. Unused registrations are fine."""
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        yield reset_api(mock)
+
+
+def ids_matcher(*ids: str) -> Any:
+    """Match a /studies request whose filter.ids is exactly these ids (any order)."""
+
+    def match(request: Any) -> tuple[bool, str]:
+        from urllib.parse import parse_qs, urlsplit
+
+        params = parse_qs(urlsplit(request.url).query)
+        got = set(params.get("filter.ids", [""])[0].split("|"))
+        return got == set(ids), f"filter.ids {sorted(got)} != {sorted(ids)}"
+
+    return match
+
+
+def param_matcher(**expected: str | None) -> Any:
+    """Match a request that has these query parameters (None: must be absent); others ignored."""
+
+    def match(request: Any) -> tuple[bool, str]:
+        from urllib.parse import parse_qs, urlsplit
+
+        params = {k: v[0] for k, v in parse_qs(urlsplit(request.url).query).items()}
+        for key, value in expected.items():
+            if params.get(key) != value:
+                return False, f"{key}={params.get(key)!r}, expected {value!r}"
+        return True, ""
+
+    return match
+
+
+def table_contents(db_url: str, tables: tuple[str, ...] | None = None) -> dict[str, list[tuple]]:
+    """Every row of the data tables, sorted: to prove a failed run changed nothing."""
+    import sqlalchemy as sa
+
+    from trialwatch.models import DATA_TABLES
+
+    engine = sa.create_engine(db_url)
+    out: dict[str, list[tuple]] = {}
+    try:
+        with engine.connect() as conn:
+            existing = set(sa.inspect(conn).get_table_names())
+            for name in tables or DATA_TABLES:
+                if name in existing:
+                    rows = conn.execute(sa.text(f"SELECT * FROM {name}")).all()
+                    out[name] = sorted(tuple(map(repr, r)) for r in rows)
+    finally:
+        engine.dispose()
+    return out

@@ -140,6 +140,7 @@ class Change(Base):
     to_version_id: Mapped[int | None] = mapped_column(Integer)
     detected_at: Mapped[datetime]
     refresh_run_id: Mapped[int | None] = mapped_column(Integer)
+    notified_at: Mapped[datetime | None]  # set once an alert about it was sent
 
 
 class SearchState(Base):
@@ -188,6 +189,18 @@ class RefreshRun(Base):
     data_timestamp: Mapped[str | None] = mapped_column(String(30))
     notes: Mapped[list[str]] = mapped_column(default=list)
     error: Mapped[str | None] = mapped_column(Text)
+
+
+class ReportRun(Base):
+    """Each rendered report: what the next report compares against ("since the previous report")."""
+
+    __tablename__ = "report_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    rendered_at: Mapped[datetime]
+    directory: Mapped[str] = mapped_column(Text)
+    last_change_id: Mapped[int | None]  # the newest change the report showed
+    bytes: Mapped[int] = mapped_column(default=0)
 
 
 DATA_TABLES = ("studies", "record_versions", "changes", "searches", "search_hits")

@@ -1,0 +1,44 @@
+"""The fake API behaves like the parts of API v2 the tests rely on (pagination quirk, fields)."""
+
+from __future__ import annotations
+
+import copy
+
+from tests.conftest import study
+from tests.fakeapi import FakeApi
+from trialwatch.ctgov import PROBE_FIELDS, CtgovClient
+
+
+def _synthetic_copies(n: int) -> list[dict]:
+    """SYNTHETIC: copies of the real NCT03418623 record under made-up ids NCT9000xxxx."""
+    base = study("NCT03418623")
+    out = []
+    for i in range(n):
+        rec = copy.deepcopy(base)
+        rec["protocolSection"]["identificationModule"]["nctId"] = f"NCT9{i:07d}"
+        out.append(rec)
+    return out
+
+
+def test_search_pagination_sends_a_token_on_a_full_last_page():
+    records = _synthetic_copies(2000)
+    with FakeApi(records) as api:
+        api.set_search(
+            {"query.cond": "x"},
+            [r["protocolSection"]["identificationModule"]["nctId"] for r in records],
+        )
+        client = CtgovClient(api.url, min_interval=0)
+        result = client.search({"query.cond": "x"}, fields=PROBE_FIELDS, max_studies=10_000)
+        assert len(result.studies) == 2000 and result.total_count == 2000
+        assert api.paths["studies"] == 3  # 1000 + 1000 + the empty page after the last token
+
+
+def test_ids_lookup_with_fields_and_alias():
+    record = study("NCT02552212")
+    record["protocolSection"]["identificationModule"]["nctIdAliases"] = ["NCT01111111"]
+    with FakeApi([record]) as api:
+        client = CtgovClient(api.url, min_interval=0)
+        found = client.fetch_ids(["NCT01111111", "NCT00000001"], fields=PROBE_FIELDS)
+        assert found.aliases == {"NCT01111111": "NCT02552212"}
+        assert found.not_found == ["NCT00000001"]
+        assert set(found.studies["NCT02552212"]) == {"protocolSection"}

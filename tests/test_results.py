@@ -1,0 +1,156 @@
+"""Parsing of resultsSection on real recorded records (tests/fixtures/ctgov/studies)."""
+
+from __future__ import annotations
+
+import copy
+import json
+from typing import Any
+
+import pytest
+
+from tests.conftest import study
+from trialwatch.protocol import has_certificate_of_delay, parse_arms, parse_design
+from trialwatch.results import (
+    most_frequent_events,
+    parse_adverse_events,
+    parse_outcomes,
+    parse_participant_flow,
+)
+
+
+def test_outcomes_keep_registered_values_verbatim() -> None:
+    outcomes = parse_outcomes(study("NCT00763412"))
+    assert [o.type for o in outcomes] == ["PRIMARY"] * 3 + ["SECONDARY"] * 6
+    bmi = outcomes[0]
+    assert (bmi.title, bmi.param_type, bmi.dispersion_type, bmi.unit) == (
+        "BMI", "MEAN", "Full Range", "Kg/m^2",
+    )  # fmt: skip
+    assert [g.title for g in bmi.groups] == ["1 Placebo", "2. Repaglinide"]
+    assert [(c.group_id, c.value) for c in bmi.denoms[0].counts] == [("OG000", "4"), ("OG001", "4")]
+    placebo = bmi.measurements[0]
+    # "19.63" stays text: no float round-trip that could turn 21.8 into 21.80 or 21.799999.
+    assert (placebo.value, placebo.lower_limit, placebo.upper_limit) == ("19.63", "15.56", "22.64")
+    assert bmi.measurements[1].upper_limit == "21.8"
+
+
+def test_na_value_and_its_comment_survive_and_the_arm_is_kept() -> None:
+    outcome = parse_outcomes(study("NCT02552212"))[10]
+    assert outcome.title == "Certolizumab Pegol Plasma Concentration at Follow-Up (FU) Visit"
+    [(_, _, cells)] = outcome.rows()
+    assert set(cells) == {"OG000", "OG001"}  # the NA arm is not dropped
+    na = cells["OG001"]
+    assert (na.value, na.lower_limit, na.upper_limit) == ("NA", "NA", "NA")
+    assert na.comment == "Values were below the level of quantification."
+
+
+def test_analyses_are_parsed_with_their_arms() -> None:
+    outcome = parse_outcomes(study("NCT02552212"))[0]
+    [analysis] = outcome.analyses
+    assert analysis.group_ids == ("OG000", "OG001")
+    assert analysis.method == "Regression, Logistic"
+    assert (analysis.param_type, analysis.param_value) == ("Odds Ratio (OR)", "15.231")
+    assert (analysis.ci_pct, analysis.ci_sides) == ("95", "TWO_SIDED")
+    assert (analysis.ci_lower, analysis.ci_upper, analysis.p_value) == ("7.336", "31.623", "<0.001")
+    assert analysis.description and analysis.description.startswith("Odds ratio")
+
+
+def test_participant_flow_per_group_per_period() -> None:
+    flow = parse_participant_flow(study("NCT02552212"))
+    assert flow is not None
+    assert [p.title for p in flow.periods] == [
+        "Double-Blind Period (Week 0 - 52)",
+        "SFE Period (Week 52 - 156)",
+    ]
+    started = flow.periods[0].milestones[0]
+    assert started.type == "STARTED"
+    assert [(c.group_id, c.value) for c in started.counts] == [
+        ("FG000", "158"), ("FG001", "159"), ("FG002", "0"),
+    ]  # fmt: skip
+    assert flow.group_title("FG001") == "CZP 200 mg Q2W"
+    reasons = flow.periods[0].drop_withdraws
+    assert reasons[0].type == "Adverse Event"
+    assert [c.value for c in reasons[0].counts] == ["6", "3", "0"]
+
+
+def test_adverse_events_per_arm_never_pooled() -> None:
+    events = parse_adverse_events(study("NCT02210780"))
+    assert events is not None
+    assert [(g.title, g.serious_affected, g.serious_at_risk) for g in events.groups] == [
+        ("Placebo qw", 0, 97), ("Dupilumab 300 mg qw", 3, 97),
+    ]  # fmt: skip
+    assert [e.term for e in events.serious] == [
+        "Serum sickness-like reaction", "Mycosis fungoides stage iv", "Squamous cell carcinoma",
+    ]  # fmt: skip
+    assert all(e.serious for e in events.serious) and not any(e.serious for e in events.other)
+    top = most_frequent_events(events, limit=3)
+    assert set(top) == {"EG000", "EG001"}
+    for group_id, pairs in top.items():
+        assert all(stat.group_id == group_id for _, stat in pairs)  # each arm's own numbers
+        affected = [stat.num_affected or 0 for _, stat in pairs]
+        assert affected == sorted(affected, reverse=True) and all(a > 0 for a in affected)
+    first_event, first_stat = top["EG000"][0]
+    assert (first_event.term, first_stat.num_affected, first_stat.num_at_risk) == (
+        "Upper respiratory tract infection", 14, 97,
+    )  # fmt: skip
+
+
+def test_adverse_event_groups_without_events() -> None:
+    events = parse_adverse_events(study("NCT00763412"))
+    assert events is not None and events.serious == () and events.other == ()
+    assert [g.deaths_at_risk for g in events.groups] == [8, 8]
+    assert most_frequent_events(events) == {"EG000": [], "EG001": []}
+
+
+def test_records_without_results() -> None:
+    record = study("NCT04267848")
+    assert parse_outcomes(record) == []
+    assert parse_participant_flow(record) is None
+    assert parse_adverse_events(record) is None
+
+
+@pytest.mark.parametrize(
+    "mangle",
+    [
+        lambda r: r.__setitem__("resultsSection", "not an object"),
+        lambda r: r["resultsSection"].__setitem__("outcomeMeasuresModule", []),
+        lambda r: r["resultsSection"]["outcomeMeasuresModule"]["outcomeMeasures"][0].update(
+            classes=[{"categories": [{"measurements": [{"groupId": 7}, None, {"value": 1}]}]}],
+            groups="x",
+            analyses=[{"groupIds": "OG000", "pValue": 0.03}],
+        ),
+        lambda r: r["resultsSection"]["adverseEventsModule"].update(
+            eventGroups=[{"id": None}, 3], seriousEvents=[{"stats": [{"groupId": "EG0"}]}]
+        ),
+        lambda r: r["resultsSection"]["participantFlowModule"].update(periods={"a": 1}),
+    ],
+)
+def test_odd_shapes_never_raise(mangle: Any) -> None:
+    """Synthetic variants of a real record with wrongly shaped pieces."""
+    record = copy.deepcopy(study("NCT02552212"))
+    mangle(record)
+    json.dumps([o.as_dict() for o in parse_outcomes(record)])
+    for parse in (parse_participant_flow, parse_adverse_events):
+        result = parse(record)
+        json.dumps(result.as_dict() if result is not None else None)
+    assert parse_outcomes(None) == [] and parse_adverse_events("x") is None
+
+
+def test_as_dict_is_json() -> None:
+    outcome = parse_outcomes(study("NCT02552212"))[0]
+    data = json.loads(json.dumps(outcome.as_dict()))
+    assert data["analyses"][0]["p_value"] == "<0.001"
+    assert data["measurements"][0] == {
+        "group_id": "OG000", "class_title": None, "category_title": None, "value": "7.0",
+        "spread": None, "lower_limit": None, "upper_limit": None, "comment": None,
+    }  # fmt: skip
+
+
+def test_design_arms_and_certificate_of_delay() -> None:
+    record = study("NCT02552212")
+    design = parse_design(record)
+    assert (design.allocation, design.intervention_model, design.masking) == (
+        "RANDOMIZED", "PARALLEL", "QUADRUPLE",
+    )  # fmt: skip
+    assert [a.label for a in parse_arms(record)] == ["Certolizumab Pegol 200 mg Q2W", "Placebo"]
+    assert has_certificate_of_delay(record)  # dispFirstSubmitDate 2019-03-01
+    assert not has_certificate_of_delay(study("NCT00763412"))

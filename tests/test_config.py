@@ -1,0 +1,91 @@
+"""Configuration: the shipped config loads; every mistake gets one message naming file and key."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from trialwatch.cli import cli
+from trialwatch.config import load_config
+from trialwatch.errors import ConfigError
+
+ROOT = Path(__file__).parent.parent
+
+
+def test_the_clinics_config_loads():
+    cfg = load_config(ROOT / "config.toml")
+    assert cfg.cited_ids == ["NCT00088699", "NCT01558063"]
+    assert (
+        cfg.studies[0].cited_as
+        == "2018 - Clinical Trial Provided by National Institute of Mental Health (NIMH)"
+    )
+    assert cfg.studies[1].cited_as == "2019 - Clinical Trial Provided by Columbia University"
+    names = {s.name for s in cfg.searches}
+    assert {"ketamine-depression", "ketamine-trd", "ketamine-ptsd", "ketamine-anxiety"} <= names
+    assert all("ketamine" in s.params["query.intr"] for s in cfg.searches)
+    assert cfg.database_url == f"sqlite:///{(ROOT / 'trialwatch.db').resolve()}"
+
+
+def test_defaults_and_env_override(tmp_path, monkeypatch):
+    path = tmp_path / "c.toml"
+    path.write_text('[[studies]]\nnct_id = " nct1558063 "\n')
+    cfg = load_config(path)
+    assert cfg.cited_ids == ["NCT01558063"]  # normalised: case, spaces, zero padding
+    assert cfg.api.base_url == "https://clinicaltrials.gov/api/v2" and cfg.api.min_interval == 1.0
+    assert cfg.report_dir == (tmp_path / "reports").resolve()
+    monkeypatch.setenv("TRIALWATCH_DATABASE_URL", "sqlite:////elsewhere/x.db")
+    assert load_config(path).database_url == "sqlite:////elsewhere/x.db"
+    monkeypatch.setenv("TRIALWATCH_CONFIG", str(path))
+    assert load_config().path == path.resolve()
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("[api\nbase_url = 1", "not valid TOML"),
+        ("[apii]\nbase_url = 'x'", "unknown key 'apii'"),
+        ("[api]\nbase_urll = 'https://x'", "unknown key 'api.base_urll'"),
+        ("[api]\nmin_interval = 'fast'", "key 'api.min_interval': expected a number"),
+        ("[api]\nmax_retries = 2.5", "key 'api.max_retries': expected a whole number"),
+        ("[api]\nbase_url = 'ftp://x'", "key 'api.base_url': must start with http"),
+        ("[api]\nread_timeout = 0", "key 'api.read_timeout': must be greater than 0"),
+        ("[[studies]]\nnct_id = 'NCT123456789'", "key 'studies[0].nct_id'"),
+        ("[[studies]]\ncited_as = 'x'", "key 'studies[0].nct_id' is required"),
+        ("[[studies]]\nnct_id = 'NCT00088699'\n[[studies]]\nnct_id = 'nct00088699'", "duplicate"),
+        ("studies = 'NCT00088699'", "expected an array of tables"),
+        ("[[searches]]\nname = 's'\nparams = {}", "needs at least one parameter"),
+        ("[[searches]]\nname = 's'\nparams = { 'query.cond' = ['a'] }", "expected a table of text"),
+        ("[[searches]]\nname = 's'\nparams = { 'q' = 'x' }\nmax_studies = 0", "at least 1"),
+        ("[database]\nurl = 5", "key 'database.url': expected text"),
+    ],
+    ids=lambda v: v if " " in v and len(v) < 40 else None,
+)
+def test_bad_config_names_file_key_and_problem(tmp_path, text, message):
+    path = tmp_path / "bad.toml"
+    path.write_text(text)
+    with pytest.raises(ConfigError, match=message.replace("[", r"\[").replace("]", r"\]")) as err:
+        load_config(path)
+    assert str(path) in str(err.value) and err.value.exit_code == 2
+
+
+def test_missing_file_is_a_clear_error_with_exit_2(tmp_path):
+    result = CliRunner().invoke(
+        cli, ["--config", str(tmp_path / "nope.toml"), "refresh"], standalone_mode=False
+    )
+    assert isinstance(result.exception, ConfigError)
+    assert "configuration file not found" in str(result.exception)
+
+
+def test_cli_main_prints_one_line_and_exits_2(tmp_path, monkeypatch, capsys):
+    from trialwatch.cli import main
+
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[[studies]]\nnct_id = 'NCT-1'\n")
+    monkeypatch.setattr("sys.argv", ["trialwatch", "--config", str(bad), "refresh"])
+    with pytest.raises(SystemExit) as exit_info:
+        main()
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("Error: ") and "studies[0].nct_id" in err and err.count("\n") == 1

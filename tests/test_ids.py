@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+import pytest
+
+from trialwatch.errors import InvalidNctId
+from trialwatch.ids import normalize_nct_id, split_valid
+
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("NCT01558063", "NCT01558063"),
+        (" nct01558063\n", "NCT01558063"),
+        ("NCT1558063", "NCT01558063"),
+        ("nct88699", "NCT00088699"),
+    ],
+)
+def test_normalises(raw, expected):
+    assert normalize_nct_id(raw) == expected
+
+
+@pytest.mark.parametrize(
+    "raw",
+    ["", "NCT", "NCT0", "NCT123456789", "NTC01558063", "NCT0155806a", "01558063", None, 1558063],
+)
+def test_rejects_malformed(raw):
+    with pytest.raises(InvalidNctId, match="not an NCT id"):
+        normalize_nct_id(raw)
+
+
+def test_split_valid_keeps_order_and_reports_bad_ones():
+    valid, bad = split_valid(["nct01558063", "junk", "NCT00088699", "NCT1558063"])
+    assert valid == ["NCT01558063", "NCT00088699"]
+    assert list(bad) == ["junk"]

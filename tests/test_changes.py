@@ -1,0 +1,80 @@
+"""Change detection on real records with documented synthetic edits."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import study
+from trialwatch.changes import diff_records, to_date
+
+
+def _by_field(changes):
+    return {c.field: c for c in changes}
+
+
+def test_derived_only_versions_are_not_a_change():
+    assert (
+        diff_records(study("NCT02552212"), study("NCT02552212", "versionHolder-2024-01-03")) == []
+    )
+
+
+def test_status_to_terminated_is_critical():
+    """SYNTHETIC edit of the real NCT02552212: overallStatus COMPLETED -> TERMINATED, whyStopped set."""
+    after = study("NCT02552212")
+    after["protocolSection"]["statusModule"]["overallStatus"] = "TERMINATED"
+    after["protocolSection"]["statusModule"]["whyStopped"] = "Sponsor decision"
+    changes = _by_field(diff_records(study("NCT02552212"), after))
+    assert changes["overall_status"].severity == "critical"
+    assert (changes["overall_status"].old, changes["overall_status"].new) == (
+        "COMPLETED",
+        "TERMINATED",
+    )
+    assert changes["why_stopped"].severity == "notable"
+
+
+def test_results_posted_is_critical():
+    """SYNTHETIC 'before' version of the real NCT02552212: results section and dates removed."""
+    before = study("NCT02552212")
+    before.pop("resultsSection")
+    before["hasResults"] = False
+    before["protocolSection"]["statusModule"].pop("resultsFirstPostDateStruct", None)
+    changes = _by_field(diff_records(before, study("NCT02552212")))
+    assert changes["results"].severity == "critical"
+    assert changes["results"].new.startswith("posted")
+    assert not any(f.startswith("resultsSection.") for f in changes)  # reported once, as results
+
+
+@pytest.mark.parametrize(
+    "count, severity", [(317, None), (330, "minor"), (381, "notable"), (380, "minor"), (250, "notable")]
+)
+def test_enrollment_moves(count, severity):
+    after = study("NCT02552212")
+    after["protocolSection"]["designModule"]["enrollmentInfo"]["count"] = count
+    changes = _by_field(diff_records(study("NCT02552212"), after))
+    assert (changes["enrollment"].severity if "enrollment" in changes else None) == severity
+
+
+@pytest.mark.parametrize(
+    "new_date, severity", [("2015-09-20", "minor"), ("2015-11", "notable"), ("2016", "notable")]
+)
+def test_start_date_moves(new_date, severity):
+    after = study("NCT02552212")  # start date 2015-09 (month precision)
+    after["protocolSection"]["statusModule"]["startDateStruct"]["date"] = new_date
+    change = _by_field(diff_records(study("NCT02552212"), after))["start_date"]
+    assert (change.old, change.new, change.severity) == ("2015-09", new_date, severity)
+
+
+def test_primary_outcome_edit_is_notable_and_other_modules_are_caught():
+    after = study("NCT02552212")
+    after["protocolSection"]["outcomesModule"]["primaryOutcomes"][0]["timeFrame"] = "Week 104"
+    after["protocolSection"]["eligibilityModule"]["minimumAge"] = "21 Years"
+    changes = _by_field(diff_records(study("NCT02552212"), after))
+    assert changes["primary_outcomes"].severity == "notable"
+    assert changes["protocolSection.eligibilityModule"].severity == "minor"
+
+
+def test_partial_dates():
+    assert str(to_date("2012-02")) == "2012-02-01"
+    assert str(to_date("2012-02", month_end=True)) == "2012-02-29"
+    assert str(to_date("2012", month_end=True)) == "2012-12-31"
+    assert to_date("2012-13") is None and to_date(None) is None

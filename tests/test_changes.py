@@ -19,7 +19,7 @@ def test_derived_only_versions_are_not_a_change():
 
 
 def test_status_to_terminated_is_critical():
-    """SYNTHETIC edit of the real NCT02552212: overallStatus COMPLETED -> TERMINATED, whyStopped set."""
+    """SYNTHETIC edit of the real NCT02552212: status COMPLETED -> TERMINATED, whyStopped set."""
     after = study("NCT02552212")
     after["protocolSection"]["statusModule"]["overallStatus"] = "TERMINATED"
     after["protocolSection"]["statusModule"]["whyStopped"] = "Sponsor decision"
@@ -45,7 +45,8 @@ def test_results_posted_is_critical():
 
 
 @pytest.mark.parametrize(
-    "count, severity", [(317, None), (330, "minor"), (381, "notable"), (380, "minor"), (250, "notable")]
+    "count, severity",
+    [(317, None), (330, "minor"), (381, "notable"), (380, "minor"), (250, "notable")],
 )
 def test_enrollment_moves(count, severity):
     after = study("NCT02552212")

@@ -99,3 +99,109 @@ def test_failed_refresh_leaves_store_unchanged_and_logs_the_run(ctgov, make_conf
     assert table_contents(db_url) == before
     runs = _rows(db_url, "SELECT outcome, error FROM refresh_runs ORDER BY id")
     assert runs[0][0] == "ok" and runs[1][0] == "failed" and "HTML" in runs[1][1]
+
+
+def _summary(nct: str) -> dict:
+    """A search hit as the API returns it with fields=: a real record's summary pieces."""
+    from tests.fakeapi import project
+    from trialwatch.ctgov import SUMMARY_FIELDS
+
+    return project(study(nct), SUMMARY_FIELDS)
+
+
+def test_studies_entering_and_leaving_a_search_are_recorded(ctgov, make_config, db_url):
+    cfg = load_config(make_config(studies=[], searches={"s": {"query.cond": "x"}}))
+    ctgov.get(
+        f"{API}/studies", json=page(_summary("NCT03418623"), _summary("NCT03630471"), total=2)
+    )
+    first = services.refresh(cfg)
+    assert first.changes == 0  # the first look is a baseline, not news
+    reset_api(ctgov).get(
+        f"{API}/studies", json=page(_summary("NCT03630471"), _summary("NCT06171568"), total=2)
+    )
+    second = services.refresh(cfg, full=True)
+    assert second.searches["s"]["entered"] == 1 and second.searches["s"]["left"] == 1
+    changes = _rows(
+        db_url, "SELECT nct_id, field, new_value, severity FROM changes ORDER BY nct_id"
+    )
+    assert changes == [
+        ("NCT03418623", "search", "left s", "minor"),
+        ("NCT06171568", "search", "entered s", "notable"),
+    ]
+    hits = _rows(db_url, "SELECT nct_id, present FROM search_hits ORDER BY nct_id")
+    assert [(n, bool(p)) for n, p in hits] == [
+        ("NCT03418623", False),
+        ("NCT03630471", True),
+        ("NCT06171568", True),
+    ]
+
+
+def test_incremental_refresh_probes_and_fetches_only_what_changed(ctgov, make_config, db_url):
+    cfg = load_config(make_config(studies=["NCT02552212"], searches={"s": {"query.cond": "x"}}))
+    ctgov.get(
+        f"{API}/studies",
+        json=page(study("NCT02552212")),
+        match=[param_matcher(fields=None, **{"query.cond": None})],
+    )
+    ctgov.get(
+        f"{API}/studies",
+        json=page(_summary("NCT03418623"), total=1),
+        match=[param_matcher(**{"query.cond": "x"})],
+    )
+    services.refresh(cfg)
+    reset_api(ctgov)
+    probe = ctgov.get(
+        f"{API}/studies",
+        json=page(_summary("NCT02552212")),
+        match=[param_matcher(fields="NCTId|NCTIdAlias|LastUpdatePostDate")],
+    )
+    window = ctgov.get(
+        f"{API}/studies", json=page(total=0), match=[param_matcher(**{"query.cond": "x"})]
+    )
+    result = services.refresh(cfg)
+    assert result.kind == "incremental" and result.new_versions == 0 and result.changes == 0
+    assert probe.call_count == 1 and window.call_count == 1
+    assert "AREA[LastUpdatePostDate]RANGE[" in window.calls[0].request.params["filter.advanced"]
+    assert result.requests == 3  # /version + one probe batch + one windowed search page
+    assert _count(db_url, "search_hits") == 1  # an incremental run never drops members
+
+
+def test_a_status_change_is_logged_as_critical(ctgov, make_config, db_url):
+    cfg = load_config(make_config(studies=["NCT02552212"]))
+    ctgov.get(f"{API}/studies", json=page(study("NCT02552212")))
+    services.refresh(cfg)
+    edited = study("NCT02552212")  # SYNTHETIC edit of a real record: status and update date
+    edited["protocolSection"]["statusModule"]["overallStatus"] = "TERMINATED"
+    edited["protocolSection"]["statusModule"]["lastUpdatePostDateStruct"]["date"] = "2026-11-20"
+    reset_api(ctgov).get(f"{API}/studies", json=page(edited))
+    result = services.refresh(cfg)
+    assert result.kind == "incremental" and result.new_versions == 1
+    rows = _rows(db_url, "SELECT field, old_value, new_value, severity FROM changes")
+    assert ("overall_status", "COMPLETED", "TERMINATED", "critical") in rows
+    assert _rows(db_url, "SELECT overall_status FROM studies") == [("TERMINATED",)]
+
+
+def test_alias_not_found_and_capped_search_are_reported(ctgov, make_config):
+    cfg = load_config(
+        make_config(
+            studies=["NCT01111111", "NCT00000002"],
+            searches={"big": {"query.intr": "Keytruda"}},
+            extra="",
+        )
+    )
+    aliased = study("NCT02552212")
+    aliased["protocolSection"]["identificationModule"]["nctIdAliases"] = ["NCT01111111"]
+    ctgov.get(f"{API}/studies", json=page(aliased), match=[param_matcher(**{"query.intr": None})])
+    from tests.conftest import load_fixture
+
+    keytruda = load_fixture("search_pages/biomcp__search_keytruda_limit3_20260811.json")
+    ctgov.get(f"{API}/studies", json=keytruda, match=[param_matcher(**{"query.intr": "Keytruda"})])
+    ctgov.get(
+        f"{API}/studies", json=page(), match=[param_matcher(pageToken=keytruda["nextPageToken"])]
+    )
+    result = services.refresh(cfg)
+    assert result.aliases == {"NCT01111111": "NCT02552212"} and result.not_found == ["NCT00000002"]
+    text = "\n".join(result.notes)
+    assert "NCT01111111 is an alias of NCT02552212" in text
+    assert "NCT00000002: not found" in text
+    assert "counted 2924 studies but 3 arrived" in text

@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from trialwatch import __version__
+from trialwatch import __version__, commands
 from trialwatch.errors import TrialwatchError
 
 log = logging.getLogger("trialwatch")
@@ -34,7 +34,26 @@ class Context:
             click.echo(message)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class CommandFailed(click.ClickException):
+    """A TrialwatchError as click shows it: `Error: <one line>` and the error's exit code."""
+
+    def __init__(self, error: TrialwatchError) -> None:
+        super().__init__(str(error))
+        self.exit_code = error.exit_code
+
+
+class TrialwatchGroup(click.Group):
+    """Turns a TrialwatchError from any command into one line and its exit code (not a traceback),
+    under `main()` and under click's test runner alike."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except TrialwatchError as exc:
+            raise CommandFailed(exc) from None
+
+
+@click.group(cls=TrialwatchGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="trialwatch")
 @click.option(
     "--config",
@@ -59,6 +78,7 @@ def cli(ctx: click.Context, config_path: str | None, verbose: int, quiet: bool) 
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     if verbose < 2:
         logging.getLogger("urllib3").setLevel(logging.WARNING)
+        logging.getLogger("alembic").setLevel(logging.WARNING)  # its set-up chatter
     ctx.obj = Context(config_path, verbosity)
 
 
@@ -116,6 +136,129 @@ def demo(obj: Context, directory: Path) -> None:
     if result.report is not None:
         obj.echo(f"Report:   {result.report}")
     obj.echo(f"Try:      trialwatch --config {result.config.path} show NCT02552212")
+
+
+@cli.command()
+@click.pass_obj
+def report(obj: Context) -> None:
+    """Render the evidence summary (HTML) from the store alone; no network is used.
+
+    Written into [report] dir as a whole: a failed render leaves the previous report as it was.
+
+    \b
+    Example:
+      trialwatch report                        # then open reports/index.html
+      trialwatch --config config.toml report
+    """
+    from trialwatch import services
+
+    index = services.render_report(obj.config())
+    obj.echo(f"Report written: {index}")
+
+
+@cli.command()
+@click.option("--once", is_flag=True, help="Run one refresh + report now, then exit.")
+@click.pass_obj
+def schedule(obj: Context, once: bool) -> None:
+    """Run refresh + report on the [schedule] cron, in the foreground, until SIGTERM or Ctrl-C.
+
+    A run missed while the machine slept or was off is caught up once; a failed run is retried
+    with backoff. With --once (for cron and systemd timers) the exit code is the run's outcome:
+    0 ok (or stopped by a signal), 1 failed.
+
+    \b
+    Example:
+      trialwatch schedule            # long-running service (see deploy/trialwatch.service)
+      trialwatch schedule --once     # one run, from cron or deploy/trialwatch.timer
+    """
+    from trialwatch import scheduler
+
+    config = obj.config()
+    if once:
+        if scheduler.run_once(config) is scheduler.jobs.Outcome.FAILED:
+            sys.exit(1)
+        return
+    scheduler.serve(config)
+
+
+@cli.group()
+def db() -> None:
+    """The database schema: see where it stands, upgrade it (PostgreSQL needs this once per update).
+
+    \b
+    Example:
+      trialwatch --config config.toml db current
+      trialwatch --config config.toml db upgrade
+    """
+
+
+@db.command("upgrade")
+@click.pass_obj
+def db_upgrade(obj: Context) -> None:
+    """Create the tables, or migrate them to this trialwatch's schema revision.
+
+    Running it again does nothing. Back up a database that holds data first.
+
+    \b
+    Example:
+      trialwatch --config config.toml db upgrade
+    """
+    from trialwatch import schema, store
+
+    config = obj.config()
+    before = store.upgrade_store(config.database_url)
+    head = schema.HEAD_REVISION
+    done = {
+        "current": f"already at schema revision {head}, the newest; nothing to do",
+        "empty": f"created the tables (schema revision {head})",
+        "unversioned": f"adopted the existing tables and brought them to schema revision {head}",
+    }.get(before.status, f"upgraded from schema revision {before.revision} to {head}")
+    obj.echo(f"{_shown(config.database_url)}: {done}")
+
+
+@db.command("current")
+@click.pass_obj
+def db_current(obj: Context) -> None:
+    """Show the database's schema revision; exit 1 when it needs `db upgrade`.
+
+    \b
+    Example:
+      trialwatch --config config.toml db current
+    """
+    from trialwatch import schema, store
+
+    config = obj.config()
+    state = store.store_schema(config.database_url)
+    where = _shown(config.database_url)
+    if state.status != "current":
+        hint = f" --config {config.path}"
+        click.echo(schema.refusal(state, where, hint), err=True)
+        sys.exit(1)
+    obj.echo(f"{where}: schema revision {state.revision} (up to date)")
+
+
+@db.command("revision", hidden=True)
+@click.option("-m", "--message", required=True, help="What the schema change does.")
+def db_revision(message: str) -> None:
+    """For developers: write the next migration from the difference between models.py and
+    the newest revision. Review the new file, then run `ruff format` on it.
+
+    \b
+    Example:
+      trialwatch db revision -m "add studies.locations"
+    """
+    from trialwatch import schema
+
+    click.echo(f"Wrote {schema.new_revision(message)}; review it before committing.")
+
+
+def _shown(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+commands.register(cli)  # show, search, history, changes, export, status
 
 
 def main() -> None:

@@ -4,8 +4,9 @@ Results are due 1 year after the primary completion date and overdue after a fur
 grace; a certificate of delay moves the due date to at most 3 years after completion. A partial
 date counts as the last day of its month (or year). Pure: `today` is passed in.
 
-Whether a study is an "applicable clinical trial" (US site or FDA-regulated product, not phase 1,
-and so on) is not decided here; the page says so beside every status.
+Whether a study is an "applicable clinical trial" is only estimated (`coverage`), from what the
+registry says: interventional, not phase 1, not withdrawn, and an FDA-regulated product. Where
+the registry does not say, the status is computed and shown as "if covered".
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ NOT_YET_DUE = "not yet due"
 DUE = "due"  # past the due date, still inside the 30-day grace
 OVERDUE = "overdue"
 UNKNOWN = "unknown"
+NOT_COVERED = "not covered"
+EXEMPT_PHASES = {"EARLY_PHASE1", "PHASE1"}
 
 
 @dataclass(frozen=True)
@@ -34,6 +37,31 @@ class ReportingStatus:
     posted_on: str | None  # results first posted, as registered
     posted_late: bool
     notes: tuple[str, ...]
+    covered: bool | None = None  # None: the registry does not say enough to tell
+
+
+def coverage(
+    *,
+    study_type: str | None,
+    phases: tuple[str, ...],
+    overall_status: str | None,
+    fda_regulated: bool | None,
+) -> tuple[bool | None, str]:
+    """Whether the results rule likely applies, and why, from the registry's own fields."""
+    if overall_status == "WITHDRAWN":
+        return False, "The study was withdrawn before enrolling anyone, so no results are due."
+    if study_type and study_type != "INTERVENTIONAL":
+        return False, "The rule covers interventional trials only."
+    if phases and set(phases) <= EXEMPT_PHASES:
+        return False, "Phase 1 trials are not covered by the rule."
+    if fda_regulated is False:
+        return False, "The registry says no FDA-regulated drug or device is studied."
+    if fda_regulated:
+        return True, "The registry says an FDA-regulated drug or device is studied."
+    return None, (
+        "The registry does not say whether an FDA-regulated product is studied, so whether "
+        "the rule applies is not known; the dates below apply if it does."
+    )
 
 
 def last_day(registry_date: str | None) -> date | None:
@@ -67,14 +95,21 @@ def reporting_status(
     *,
     certificate_of_delay: bool,
     today: date,
+    covered: tuple[bool | None, str] = (None, ""),
 ) -> ReportingStatus:
     """Posted, not yet due, due (in the grace period) or overdue, with the dates behind it."""
-    notes: list[str] = []
+    is_covered, why = covered
+    notes: list[str] = [why] if why else []
+    if is_covered is False:
+        return ReportingStatus(
+            NOT_COVERED, None, None, results_first_posted, False, tuple(notes), False
+        )
     completion = last_day(primary_completion)
     if completion is None:
         return ReportingStatus(
             UNKNOWN, None, None, results_first_posted, False,
-            ("No primary completion date is registered, so no due date can be computed.",),
+            (*notes, "No primary completion date is registered, so no due date can be computed."),
+            is_covered,
         )  # fmt: skip
     years = 3 if certificate_of_delay else 1
     due = add_years(completion, years)
@@ -96,11 +131,13 @@ def reporting_status(
     if results_first_posted:
         posted = last_day(results_first_posted)
         late = posted is not None and posted >= overdue_from
-        return ReportingStatus(POSTED, due, overdue_from, results_first_posted, late, tuple(notes))
+        return ReportingStatus(
+            POSTED, due, overdue_from, results_first_posted, late, tuple(notes), is_covered
+        )
     if today <= due:
         state = NOT_YET_DUE
     elif today < overdue_from:
         state = DUE
     else:
         state = OVERDUE
-    return ReportingStatus(state, due, overdue_from, None, False, tuple(notes))
+    return ReportingStatus(state, due, overdue_from, None, False, tuple(notes), is_covered)

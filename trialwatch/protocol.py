@@ -81,3 +81,13 @@ def has_certificate_of_delay(record: Any) -> bool:
     """True when the sponsor filed a certificate of delay (the registry's "disposition" dates)."""
     status = _obj(record, "protocolSection", "statusModule")
     return bool(_text(status, "dispFirstSubmitDate") or _obj(status, "dispFirstPostDateStruct"))
+
+
+def fda_regulated(record: Any) -> bool | None:
+    """True/False as the registry's oversight flags say; None when it does not say."""
+    oversight = _obj(record, "protocolSection", "oversightModule")
+    flags = [oversight.get(k) for k in ("isFdaRegulatedDrug", "isFdaRegulatedDevice")]
+    known = [f for f in flags if isinstance(f, bool)]
+    if any(known):
+        return True
+    return False if len(known) == 2 else None

@@ -1,0 +1,147 @@
+"""Writes a rendered report so that readers see the old report or the new one, never a mix.
+
+1. Every page is written (and fsynced) into a staging folder beside the report folder.
+2. Files in the report folder that trialwatch did not write (a `.gitkeep`, notes) are copied in.
+3. The staging folder and the report folder are swapped in one step with Linux's
+   renameat2(RENAME_EXCHANGE). Where that is not available, two renames are used: the old
+   folder is renamed aside, then the new one into place; a crash between the two leaves the
+   old report in the aside folder, and the next render puts a report back.
+4. The old report (now in the staging path) is deleted.
+
+A failure before step 3 leaves the previous report byte for byte as it was.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+
+from trialwatch.errors import TrialwatchError
+
+MANIFEST = ".trialwatch-report.json"  # the files the previous render wrote
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+class ReportWriteError(TrialwatchError):
+    """The report could not be written; the previous report is unchanged."""
+
+
+def write_report(directory: Path, pages: Mapping[str, str]) -> int:
+    """Replace the report in `directory` with `pages` ({file name: HTML}); return bytes written."""
+    for name in pages:
+        if "/" in name or "\\" in name or name.startswith(".") or not name:
+            raise ReportWriteError(f"refusing to write report page {name!r}")
+    directory = directory.resolve()
+    directory.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{directory.name}.staging-", dir=directory.parent))
+    os.chmod(staging, 0o755)  # mkdtemp makes it private; a report is read by a web server
+    try:
+        total = 0
+        for name, html in pages.items():
+            total += _write_synced(staging / name, html.encode("utf-8"))
+        _write_synced(staging / MANIFEST, json.dumps(sorted(pages)).encode())
+        _carry_over(directory, staging, set(pages))
+        _fsync_dir(staging)
+        _swap(staging, directory)
+    except OSError as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise ReportWriteError(
+            f"could not write the report to {directory}: {exc}; the previous report is unchanged"
+        ) from exc
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    shutil.rmtree(staging, ignore_errors=True)  # now holds the previous report
+    return total
+
+
+def _write_synced(path: Path, data: bytes) -> int:
+    with open(path, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+    return len(data)
+
+
+def _fsync_dir(path: Path) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:  # pragma: no cover - platforms without directory fds
+        return
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _carry_over(directory: Path, staging: Path, new_pages: set[str]) -> None:
+    """Copy what someone else put in the report folder; drop pages the previous render wrote."""
+    if not directory.is_dir():
+        return
+    try:
+        ours = set(json.loads((directory / MANIFEST).read_text(encoding="utf-8")))
+    except (OSError, ValueError):
+        ours = set()
+    for entry in directory.iterdir():
+        if entry.name in ours or entry.name in new_pages or entry.name == MANIFEST:
+            continue
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.copytree(entry, staging / entry.name, symlinks=True)
+        else:
+            shutil.copy2(entry, staging / entry.name, follow_symlinks=False)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically swap two paths (Linux renameat2); False if the platform cannot."""
+    libc_name = ctypes.util.find_library("c")
+    if not libc_name:
+        return False
+    try:
+        libc = ctypes.CDLL(libc_name, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    renameat2.argtypes = [
+        ctypes.c_int,
+        ctypes.c_char_p,
+        ctypes.c_int,
+        ctypes.c_char_p,
+        ctypes.c_uint,
+    ]
+    result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
+    if result == 0:
+        return True
+    errno = ctypes.get_errno()
+    if errno in (22, 38, 95):  # EINVAL, ENOSYS, EOPNOTSUPP: this filesystem or kernel cannot
+        return False
+    raise OSError(errno, os.strerror(errno), str(b))
+
+
+def _swap(staging: Path, directory: Path) -> None:
+    """Put `staging` at `directory`; afterwards `staging` holds the previous report (if any)."""
+    _recover(directory)
+    if not directory.exists():
+        os.rename(staging, directory)
+        staging.mkdir()  # keep the caller's clean-up uniform
+        return
+    if _exchange(staging, directory):
+        return
+    aside = directory.with_name(f".{directory.name}.previous")
+    shutil.rmtree(aside, ignore_errors=True)
+    os.rename(directory, aside)
+    os.rename(staging, directory)
+    os.rename(aside, staging)
+
+
+def _recover(directory: Path) -> None:
+    """After a crash between the two fallback renames, put the previous report back."""
+    aside = directory.with_name(f".{directory.name}.previous")
+    if aside.is_dir() and not directory.exists():
+        os.rename(aside, directory)

@@ -11,9 +11,11 @@ import tomllib
 import types
 import typing
 from dataclasses import dataclass, field
+from email.utils import parseaddr
 from pathlib import Path
 from typing import Any
 
+from trialwatch.changes import SEVERITIES
 from trialwatch.errors import ConfigError, InvalidNctId
 from trialwatch.ids import normalize_nct_id
 
@@ -58,6 +60,32 @@ class ScheduleConfig:
     misfire_grace_seconds: int = 3600
     retry_minutes: int = 30  # first retry delay after a failed run; doubles up to max_retry_minutes
     max_retry_minutes: int = 240
+    # how long a scheduled run waits for a refresh already running (a manual one) before retrying
+    lock_wait_seconds: int = 600
+
+
+@dataclass(frozen=True)
+class EmailConfig:
+    """`[alerts.email]`: where the change digest goes (the password comes from the environment)."""
+
+    host: str
+    sender: str
+    to: tuple[str, ...]
+    port: int = 587
+    starttls: bool = True
+    user: str = ""
+    password_env: str = "TRIALWATCH_SMTP_PASSWORD"
+    min_severity: str | None = None  # None: the same as [alerts] min_severity
+    timeout: float = 30.0
+
+
+@dataclass(frozen=True)
+class AlertsConfig:
+    min_severity: str = "notable"
+    feed: bool = True
+    feed_entries: int = 200  # the feed keeps this many newest entries
+    report_url: str = ""  # where the report is published, to make feed and e-mail links absolute
+    email: EmailConfig | None = None
 
 
 @dataclass(frozen=True)
@@ -83,10 +111,9 @@ class Config:
     report: ReportConfig = field(default_factory=ReportConfig)
     refresh: RefreshConfig = field(default_factory=RefreshConfig)
     schedule: ScheduleConfig = field(default_factory=ScheduleConfig)
+    alerts: AlertsConfig = field(default_factory=AlertsConfig)
     studies: tuple[StudyConfig, ...] = ()
     searches: tuple[SearchConfig, ...] = ()
-    # Tables from the file that a later feature reads itself (kept verbatim, validated there).
-    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def base_dir(self) -> Path:
@@ -118,9 +145,8 @@ _SECTIONS: dict[str, type] = {
     "report": ReportConfig,
     "refresh": RefreshConfig,
     "schedule": ScheduleConfig,
+    "alerts": AlertsConfig,
 }
-# Tables owned by optional features; their own modules validate them.
-_PASSTHROUGH = {"alerts"}
 
 
 def config_path(explicit: str | os.PathLike[str] | None = None) -> Path:
@@ -148,7 +174,7 @@ def load_config(path: str | os.PathLike[str] | None = None) -> Config:
 def parse_config(data: dict[str, Any], path: Path) -> Config:
     """Validate a parsed TOML document; raise ConfigError naming the key at fault."""
     where = str(path)
-    known = set(_SECTIONS) | {"studies", "searches"} | _PASSTHROUGH
+    known = set(_SECTIONS) | {"studies", "searches"}
     for key in data:
         if key not in known:
             raise ConfigError(f"{where}: unknown key '{key}' (known: {', '.join(sorted(known))})")
@@ -178,7 +204,6 @@ def parse_config(data: dict[str, Any], path: Path) -> Config:
         path=path,
         studies=studies,
         searches=searches,
-        extra={k: data[k] for k in _PASSTHROUGH if k in data},
         **sections,
     )
 
@@ -223,6 +248,74 @@ def _check_ranges(sections: dict[str, Any], where: str) -> None:
         raise ConfigError(
             f"{where}: key 'refresh': overlap_days must be >= 0 and full_every_days >= 1"
         )
+    _check_alerts(sections["alerts"], where)
+    _check_schedule(sections["schedule"], where)
+
+
+def _check_schedule(schedule: ScheduleConfig, where: str) -> None:
+    """The cron expression and time zone, read as the scheduler will (imported only here)."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    from trialwatch.crontab import cron_trigger
+
+    try:
+        zone = ZoneInfo(schedule.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(
+            f"{where}: key 'schedule.timezone': unknown time zone {schedule.timezone!r} "
+            "(use an IANA name such as 'America/Denver')"
+        ) from None
+    try:
+        cron_trigger(schedule.cron, zone)
+    except ValueError as exc:
+        raise ConfigError(
+            f"{where}: key 'schedule.cron': not a valid cron expression {schedule.cron!r} "
+            f"(minute hour day month weekday, e.g. '0 6 * * *'): {exc}"
+        ) from None
+    for name in ("misfire_grace_seconds", "retry_minutes"):
+        if getattr(schedule, name) < 1:
+            raise ConfigError(f"{where}: key 'schedule.{name}': must be at least 1")
+    if schedule.max_retry_minutes < schedule.retry_minutes:
+        raise ConfigError(
+            f"{where}: key 'schedule.max_retry_minutes': must be at least retry_minutes"
+        )
+    if schedule.lock_wait_seconds < 0:
+        raise ConfigError(f"{where}: key 'schedule.lock_wait_seconds': must not be negative")
+
+
+def _check_alerts(alerts: AlertsConfig, where: str) -> None:
+    severities = {"alerts.min_severity": alerts.min_severity}
+    if alerts.email is not None and alerts.email.min_severity is not None:
+        severities["alerts.email.min_severity"] = alerts.email.min_severity
+    for key, value in severities.items():
+        if value not in SEVERITIES:
+            raise ConfigError(f"{where}: key '{key}': must be one of {', '.join(SEVERITIES)}")
+    if alerts.feed_entries < 1:
+        raise ConfigError(f"{where}: key 'alerts.feed_entries': must be at least 1")
+    if alerts.report_url and not alerts.report_url.startswith(("http://", "https://")):
+        raise ConfigError(f"{where}: key 'alerts.report_url': must start with http:// or https://")
+    email = alerts.email
+    if email is None:
+        return
+    if not email.host.strip():
+        raise ConfigError(f"{where}: key 'alerts.email.host': must not be empty")
+    if not 0 < email.port < 65536:
+        raise ConfigError(f"{where}: key 'alerts.email.port': must be between 1 and 65535")
+    if email.timeout <= 0:
+        raise ConfigError(f"{where}: key 'alerts.email.timeout': must be greater than 0")
+    if not email.to:
+        raise ConfigError(f"{where}: key 'alerts.email.to': needs at least one address")
+    for i, address in enumerate(email.to):
+        if not _is_address(address):
+            raise ConfigError(f"{where}: key 'alerts.email.to[{i}]': not an e-mail address")
+    if not _is_address(email.sender):
+        raise ConfigError(f"{where}: key 'alerts.email.sender': not an e-mail address")
+
+
+def _is_address(value: str) -> bool:
+    """`name@domain` or `Display Name <name@domain>`, on one line."""
+    _name, address = parseaddr(value)
+    return "@" in address and "\n" not in value and "\r" not in value
 
 
 def _build(cls: type, raw: Any, prefix: str, where: str) -> Any:
@@ -274,6 +367,13 @@ def _coerce(value: Any, hint: Any, key: str, where: str) -> Any:
         if not isinstance(value, str):
             raise ConfigError(f"{where}: key '{key}': expected text, got {value!r}")
         return value
-    if isinstance(hint, types.UnionType):  # pragma: no cover - no optional keys yet
-        return value
+    if typing.get_origin(hint) is tuple:  # tuple[str, ...]: an array of text
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ConfigError(f"{where}: key '{key}': expected an array of text, got {value!r}")
+        return tuple(value)
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint):  # a table: [alerts.email]
+        return _build(hint, value, key, where)
+    if isinstance(hint, types.UnionType):  # `X | None`: the key is optional, X when given
+        (inner,) = [arg for arg in typing.get_args(hint) if arg is not type(None)]
+        return _coerce(value, inner, key, where)
     raise AssertionError(f"unsupported config type {hint!r}")  # pragma: no cover

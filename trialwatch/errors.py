@@ -31,3 +31,11 @@ class StoreError(TrialwatchError):
 
 class LockBusy(TrialwatchError):
     """Another refresh holds the lock."""
+
+
+class AlertError(TrialwatchError):
+    """An alert could not go out (the mail server refused or could not be reached)."""
+
+
+class NotFound(TrialwatchError):
+    """The study asked for is not in the store or not in the registry."""

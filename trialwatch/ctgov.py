@@ -222,14 +222,19 @@ class CtgovClient:
         )
 
     def iter_pages(
-        self, params: dict[str, Any], *, max_studies: int | None = None
+        self,
+        params: dict[str, Any],
+        *,
+        max_studies: int | None = None,
+        page_size: int = PAGE_SIZE,
     ) -> Iterator[tuple[list[dict[str, Any]], dict[str, Any]]]:
         """Yield (studies, page) for each page of /studies, following nextPageToken to the end.
 
         Stops at an empty page (the API sends a token when a page is exactly full) and after
         `max_studies` studies. Later pages repeat the same parameters, as the API requires.
+        A smaller `page_size` suits a person's ad-hoc search that wants only the first few.
         """
-        query = {**params, "pageSize": PAGE_SIZE, "countTotal": "true"}
+        query = {**params, "pageSize": min(page_size, PAGE_SIZE), "countTotal": "true"}
         token: str | None = None
         seen = 0
         while True:

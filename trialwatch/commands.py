@@ -1,0 +1,316 @@
+"""Staff commands: show, search, history, changes, export, status.
+
+Each parses its options, loads the config, calls one function and prints. Queries live in
+`trialwatch.lookup` and `trialwatch.status`, text views in `trialwatch.views`, files in
+`trialwatch.exports`. Heavy modules (requests, pandas) are imported only by the commands that need
+them, so `show` starts fast.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from trialwatch import output
+from trialwatch.errors import UsageError
+
+if TYPE_CHECKING:
+    from trialwatch.cli import Context
+
+SEVERITY_CHOICES = ("critical", "notable", "minor")  # same as trialwatch.changes.SEVERITIES
+json_option = click.option(
+    "--json", "as_json", is_flag=True, help="Print JSON (for scripts) instead of text."
+)
+
+
+def _progress(obj: Context) -> output.Progress:
+    """Progress on a terminal's standard error only, and not with -q."""
+    return output.Progress(output.is_tty(click.get_text_stream("stderr")) and obj.verbosity >= 0)
+
+
+def _note(obj: Context, message: str | None) -> None:
+    if message and obj.verbosity >= 0:
+        click.echo(message, err=True)
+
+
+@click.command()
+@click.argument("nct_id")
+@click.option("--live", is_flag=True, help="Fetch the record from the registry now and store it.")
+@json_option
+@click.pass_obj
+def show(obj: Context, nct_id: str, live: bool, as_json: bool) -> None:
+    """A study from the store: status, dates, results, primary outcomes, latest changes.
+
+    NCT_ID may be lower case or lack zero padding (nct1558063).
+
+    \b
+    Example:
+      trialwatch show NCT01558063
+      trialwatch show nct01558063 --live      # ask the registry now
+      trialwatch show NCT01558063 --json | jq .overall_status
+    """
+    from trialwatch.ids import normalize_nct_id
+    from trialwatch.lookup import get_study
+
+    nct = normalize_nct_id(nct_id)
+    config = obj.config()
+    if live:
+        from trialwatch import services
+
+        bar = _progress(obj)
+        bar.update(f"Fetching {nct} from ClinicalTrials.gov…")
+        try:
+            fetched = services.fetch_study(config, nct)
+        finally:
+            bar.close()
+        _note(obj, fetched.note)
+        _note(obj, f"Stored a new version of {fetched.nct_id}." if fetched.new_version else None)
+        nct = fetched.nct_id
+    detail = get_study(config, nct)
+    if as_json:
+        output.echo_json(detail)
+    else:
+        from trialwatch.views import study_text
+
+        click.echo(study_text(detail))
+
+
+def _statuses(values: tuple[str, ...]) -> list[str]:
+    return [part for value in values for part in value.split(",") if part.strip()]
+
+
+@click.command()
+@click.argument("terms", nargs=-1)
+@click.option("--cond", default="", metavar="TEXT", help="Condition or disease (query.cond).")
+@click.option("--intr", default="", metavar="TEXT", help="Intervention (query.intr).")
+@click.option(
+    "--status", "statuses", multiple=True, metavar="STATUS",
+    help="Overall status, e.g. recruiting or 'not yet recruiting'; repeat or use commas.",
+)  # fmt: skip
+@click.option(
+    "--phase", "phases", multiple=True, metavar="PHASE",
+    help="Phase 1, 2, 3, 4, 'early 1' or NA; repeat for any of several.",
+)  # fmt: skip
+@click.option(
+    "--limit", type=click.IntRange(min=1), default=50, show_default=True,
+    help="Show at most this many studies (fetched page by page).",
+)  # fmt: skip
+@json_option
+@click.pass_obj
+def search(
+    obj: Context,
+    terms: tuple[str, ...],
+    cond: str,
+    intr: str,
+    statuses: tuple[str, ...],
+    phases: tuple[str, ...],
+    limit: int,
+    as_json: bool,
+) -> None:
+    """Search the live registry now (nothing is stored).
+
+    \b
+    Example:
+      trialwatch search --intr ketamine --cond depression --status recruiting
+      trialwatch search esketamine --phase 3 --limit 200 --json > hits.json
+    """
+    from trialwatch import services
+    from trialwatch.live import search_params
+
+    params = search_params(
+        " ".join(terms), cond=cond, intr=intr, statuses=_statuses(statuses), phases=phases
+    )
+    config = obj.config()
+    bar = _progress(obj)
+    try:
+        outcome = services.search_registry(
+            config, params, limit=limit,
+            on_page=lambda n, total: bar.update(f"{n} of {total or '?'} studies fetched…"),
+        )  # fmt: skip
+    finally:
+        bar.close()
+    if as_json:
+        output.echo_json(outcome.as_dict())
+        return
+    from trialwatch.views import search_text
+
+    if outcome.studies:
+        click.echo(search_text(outcome.as_dict()))
+    total = outcome.total_count if outcome.total_count is not None else "?"
+    more = " (use --limit to see more)" if outcome.more else ""
+    _note(obj, f"{len(outcome.studies)} of {total} matching studies shown{more}.")
+
+
+@click.command()
+@click.argument("nct_id")
+@json_option
+@click.pass_obj
+def history(obj: Context, nct_id: str, as_json: bool) -> None:
+    """The versions of a study seen so far and the field changes between them.
+
+    \b
+    Example:
+      trialwatch history NCT02552212
+      trialwatch history NCT02552212 --json
+    """
+    from trialwatch.ids import normalize_nct_id
+    from trialwatch.lookup import get_history
+
+    nct = normalize_nct_id(nct_id)
+    result = get_history(obj.config(), nct)
+    if as_json:
+        output.echo_json(result)
+    else:
+        from trialwatch.views import history_text
+
+        click.echo(history_text(result))
+
+
+_RELATIVE = re.compile(r"^(\d+)\s*([dw])$")
+
+
+def parse_since(text: str, *, now: datetime | None = None) -> datetime:
+    """`2026-11-01`, `2026-11-01T08:00`, `7d` or `2w` -> an aware UTC datetime."""
+    raw = text.strip().lower()
+    now = now or datetime.now(UTC)
+    if match := _RELATIVE.match(raw):
+        days = int(match.group(1)) * (7 if match.group(2) == "w" else 1)
+        return now - timedelta(days=days)
+    try:
+        when = datetime.fromisoformat(raw.upper())
+    except ValueError:
+        raise UsageError(
+            f"--since {text!r}: expected a date like 2026-11-01, a time like 2026-11-01T08:00, "
+            "or a number of days or weeks like 7d or 2w"
+        ) from None
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
+
+
+@click.command()
+@click.option("--since", metavar="DATE", help="Only changes detected since (2026-11-01, 7d, 2w).")
+@click.option(
+    "--severity", type=click.Choice(SEVERITY_CHOICES, case_sensitive=False),
+    help="At least this severe: critical; notable (and critical); minor (everything).",
+)  # fmt: skip
+@click.option("--study", "nct_id", metavar="NCT_ID", help="Only this study's changes.")
+@click.option(
+    "--limit", type=click.IntRange(min=1), default=100, show_default=True,
+    help="Show at most this many (newest first).",
+)  # fmt: skip
+@json_option
+@click.pass_obj
+def changes(
+    obj: Context,
+    since: str | None,
+    severity: str | None,
+    nct_id: str | None,
+    limit: int,
+    as_json: bool,
+) -> None:
+    """The change log across everything tracked, newest first.
+
+    \b
+    Example:
+      trialwatch changes --since 30d --severity notable
+      trialwatch changes --study NCT01558063 --json
+    """
+    from trialwatch.ids import normalize_nct_id
+    from trialwatch.lookup import ChangeQuery, get_changes
+
+    query = ChangeQuery(
+        since=parse_since(since) if since else None,
+        min_severity=severity.lower() if severity else None,
+        nct_id=normalize_nct_id(nct_id) if nct_id else None,
+        limit=limit + 1,  # one more tells whether some were left out
+    )
+    rows = get_changes(obj.config(), query)
+    cut = len(rows) > limit
+    rows = rows[:limit]
+    if as_json:
+        output.echo_json(rows)
+        return
+    from trialwatch.views import changes_text
+
+    if not rows:
+        _note(obj, "No changes recorded" + (" that match." if since or severity or nct_id else "."))
+        return
+    click.echo(changes_text(rows))
+    _note(obj, f"{len(rows)} changes shown; more with --limit." if cut else None)
+
+
+@click.command()
+@click.option(
+    "--what", required=True,
+    type=click.Choice(["studies", "outcomes", "adverse-events", "changes", "search-hits"]),
+    help="studies; outcomes (one row per arm and measurement); adverse-events (one row per "
+    "arm and event, never pooled); changes; search-hits (one row per study in a search).",
+)  # fmt: skip
+@click.option(
+    "--format", "fmt", type=click.Choice(["csv", "xlsx", "json"], case_sensitive=False),
+    help="File format (default: from the file name).",
+)  # fmt: skip
+@click.option(
+    "-o", "--output", "path", required=True, metavar="FILE",
+    type=click.Path(dir_okay=False, path_type=Path), help="File to write (replaced if present).",
+)  # fmt: skip
+@json_option
+@click.pass_obj
+def export(obj: Context, what: str, fmt: str | None, path: Path, as_json: bool) -> None:
+    """Write stored data to CSV, Excel or JSON, one row per natural unit.
+
+    \b
+    Example:
+      trialwatch export --what search-hits -o related-trials.xlsx
+      trialwatch export --what adverse-events --format csv -o ae.csv
+    """
+    from trialwatch.exports import export_to
+
+    config = obj.config()
+    bar = _progress(obj)
+    bar.update(f"Exporting {what}…")
+    try:
+        result = export_to(config, what, path, fmt)
+    finally:
+        bar.close()
+    if as_json:
+        output.echo_json(result)
+    else:
+        obj.echo(f"Wrote {result['rows']} rows ({what}) to {result['path']}")
+
+
+@click.command()
+@click.option(
+    "--runs", type=click.IntRange(min=1), default=5, show_default=True,
+    help="How many recent refresh runs to list.",
+)  # fmt: skip
+@json_option
+@click.pass_obj
+def status(obj: Context, runs: int, as_json: bool) -> None:
+    """Recent refresh runs, what is tracked, the database, the last report, the next run.
+
+    \b
+    Example:
+      trialwatch status
+      trialwatch status --json | jq '.runs[0].outcome'
+    """
+    from trialwatch.status import gather_status
+
+    result = gather_status(obj.config(), runs=runs)
+    if as_json:
+        output.echo_json(result)
+    else:
+        from trialwatch.views import status_text
+
+        click.echo(status_text(result))
+
+
+COMMANDS: list[click.Command] = [show, search, history, changes, export, status]
+
+
+def register(group: click.Group) -> None:
+    for command in COMMANDS:
+        group.add_command(command)

@@ -1,0 +1,292 @@
+"""Read-only queries for the command line: a study, its history, the change log.
+
+Returns plain dicts ready for JSON or a table. Imports only SQLAlchemy and trialwatch's pure
+modules, so `trialwatch show` starts fast. Reading never creates a database or a schema.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Engine, select
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
+
+from trialwatch import store
+from trialwatch.changes import SEVERITIES, severity_rank
+from trialwatch.errors import NotFound, StoreError
+from trialwatch.models import Change, RecordVersion, SearchHit, Study
+from trialwatch.results import parse_outcomes
+
+if TYPE_CHECKING:
+    from trialwatch.config import Config
+
+LATEST_CHANGES = 10  # how many recent changes `show` lists
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The database file of a SQLite URL (None for other backends and in-memory databases)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return None
+    database = parsed.database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    return Path(database)
+
+
+def open_reader(url: str, config_path: Path | str | None = None) -> Engine:
+    """An engine on an existing store. A missing SQLite file is an error, never created here.
+
+    The schema is not inspected up front (that costs a round trip on every lookup); a missing
+    table surfaces as a StoreError from `reading` instead.
+    """
+    path = sqlite_file(url)
+    if path is not None and not path.is_file():
+        where = f" (see [database] url in {config_path})" if config_path else ""
+        raise StoreError(
+            f"No trialwatch database at {path}{where}. "
+            "Run `trialwatch refresh` first to create it, or point --config at the right file."
+        )
+    return store.make_engine(url)
+
+
+@contextmanager
+def reading(url: str, config_path: Path | str | None = None) -> Iterator[Session]:
+    """A session for lookups; database errors become one StoreError line, not a traceback."""
+    engine = open_reader(url, config_path)
+    try:
+        with Session(engine) as session:
+            yield session
+    except DBAPIError as exc:
+        reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+        hint = ""
+        if "no such table" in reason or "does not exist" in reason:
+            hint = " It is not a trialwatch store, or it predates this version of trialwatch."
+        shown = make_url(url).render_as_string(hide_password=True)
+        raise StoreError(f"Cannot read the database at {shown}: {reason}.{hint}") from None
+    finally:
+        engine.dispose()
+
+
+# -- what the commands call -------------------------------------------------------------------
+def get_study(config: Config, nct_id: str) -> dict[str, Any]:
+    """`show`: the stored study, or NotFound with what to do about it."""
+    with reading(config.database_url, config.path) as session:
+        detail = study_detail(session, nct_id)
+    if detail is None:
+        raise NotFound(
+            f"{nct_id} is not in the store. `trialwatch show --live {nct_id}` fetches it "
+            "from the registry; add it to the config's [[studies]] to track it."
+        )
+    return detail
+
+
+def get_history(config: Config, nct_id: str) -> dict[str, Any]:
+    with reading(config.database_url, config.path) as session:
+        history = study_history(session, nct_id)
+    if history is None:
+        raise NotFound(f"{nct_id} is not in the store, so it has no history here.")
+    return history
+
+
+def get_changes(config: Config, query: ChangeQuery) -> list[dict[str, Any]]:
+    with reading(config.database_url, config.path) as session:
+        return change_log(session, query)
+
+
+# -- one study ---------------------------------------------------------------------------------
+def resolve_id(session: Session, nct_id: str) -> tuple[str | None, str | None]:
+    """(stored id, alias note): the study itself, or the stored study listing `nct_id` as alias."""
+    if session.get(Study, nct_id) is not None:
+        return nct_id, None
+    for stored, aliases in session.execute(select(Study.nct_id, Study.aliases)):
+        if nct_id in (aliases or []):
+            return stored, f"{nct_id} is an alias of {stored}"
+    return None, None
+
+
+def study_detail(
+    session: Session, nct_id: str, *, changes_limit: int = LATEST_CHANGES
+) -> dict[str, Any] | None:
+    """Everything `show` prints about a stored study, or None if it is not in the store."""
+    stored_id, alias_note = resolve_id(session, nct_id)
+    if stored_id is None:
+        return None
+    study = session.get(Study, stored_id)
+    assert study is not None
+    version = (
+        session.get(RecordVersion, study.current_version_id) if study.current_version_id else None
+    )
+    raw = version.raw if version is not None and isinstance(version.raw, dict) else {}
+    searches = session.scalars(
+        select(SearchHit.search_name)
+        .where(SearchHit.nct_id == stored_id, SearchHit.present)
+        .order_by(SearchHit.search_name)
+    )
+    changes = change_log(session, ChangeQuery(nct_id=stored_id, limit=changes_limit))
+    detail: dict[str, Any] = {
+        "nct_id": study.nct_id,
+        "url": f"https://clinicaltrials.gov/study/{study.nct_id}",
+        "brief_title": study.brief_title,
+        "official_title": study.official_title,
+        "acronym": study.acronym,
+        "overall_status": study.overall_status,
+        "why_stopped": study.why_stopped,
+        "phases": list(study.phases or []),
+        "study_type": study.study_type,
+        "enrollment": study.enrollment,
+        "enrollment_type": study.enrollment_type,
+        "lead_sponsor": study.lead_sponsor,
+        "collaborators": list(study.collaborators or []),
+        "conditions": list(study.conditions or []),
+        "interventions": list(study.interventions or []),
+        "start_date": study.start_date,
+        "start_date_type": study.start_date_type,
+        "primary_completion_date": study.primary_completion_date,
+        "primary_completion_date_type": study.primary_completion_date_type,
+        "completion_date": study.completion_date,
+        "completion_date_type": study.completion_date_type,
+        "first_posted": study.first_posted,
+        "has_results": study.has_results,
+        "results_first_posted": study.results_first_posted,
+        "last_update_posted": study.last_update_posted,
+        "version": study.version_holder,
+        "aliases": list(study.aliases or []),
+        "scope": study.scope,
+        "stored_version_no": version.version_no if version is not None else None,
+        "first_seen": study.first_seen,
+        "last_checked": study.last_checked,
+        "searches": list(searches),
+        "parse_problems": list(study.parse_problems or []),
+        "primary_outcomes": primary_outcomes(raw) if study.scope == "full" else [],
+        "latest_changes": changes,
+        "note": alias_note,
+    }
+    return detail
+
+
+def primary_outcomes(record: dict[str, Any]) -> list[dict[str, Any]]:
+    """The primary outcome measures with their posted results.
+
+    Without posted results, the primary outcomes as registered in the protocol (no numbers).
+    """
+    posted = [
+        {**o.as_dict(), "results_posted": True}
+        for o in parse_outcomes(record)
+        if o.type == "PRIMARY"
+    ]
+    if posted:
+        return posted
+    module = (record.get("protocolSection") or {}).get("outcomesModule") or {}
+    return [
+        {
+            "type": "PRIMARY",
+            "title": o.get("measure"),
+            "description": o.get("description"),
+            "time_frame": o.get("timeFrame"),
+            "unit": None,
+            "groups": [],
+            "measurements": [],
+            "analyses": [],
+            "results_posted": False,
+        }
+        for o in module.get("primaryOutcomes") or []
+        if isinstance(o, dict)
+    ]
+
+
+# -- history -----------------------------------------------------------------------------------
+def study_history(session: Session, nct_id: str) -> dict[str, Any] | None:
+    """The versions seen of a study and the field changes between consecutive ones."""
+    stored_id, alias_note = resolve_id(session, nct_id)
+    if stored_id is None:
+        return None
+    rows = session.scalars(
+        select(RecordVersion).where(RecordVersion.nct_id == stored_id)
+        .order_by(RecordVersion.version_no)
+    )  # fmt: skip
+    changes = change_log(session, ChangeQuery(nct_id=stored_id, oldest_first=True))
+    by_version: dict[int | None, list[dict[str, Any]]] = {}
+    for change in changes:
+        key = change["to_version_id"] if change["search_name"] is None else None
+        by_version.setdefault(key, []).append(change)
+    versions: list[dict[str, Any]] = []
+    previous: RecordVersion | None = None
+    for v in rows:
+        versions.append(
+            {
+                "version_no": v.version_no,
+                "version": v.version_holder,
+                "last_update_posted": v.last_update_posted,
+                "scope": v.scope,
+                "first_seen": v.first_seen,
+                "last_seen": v.last_seen,
+                "content_hash": v.content_hash,
+                # the registry rewrote only its derived metadata (MeSH terms, versionHolder)
+                "derived_only": previous is not None
+                and previous.scope == v.scope
+                and previous.study_hash == v.study_hash,
+                "changes": by_version.get(v.id, []),
+            }
+        )
+        previous = v
+    return {
+        "nct_id": stored_id,
+        "note": alias_note,
+        "versions": versions,
+        "search_changes": by_version.get(None, []),
+    }
+
+
+# -- the change log ----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ChangeQuery:
+    """Which changes to list; every filter is optional."""
+
+    since: datetime | None = None
+    min_severity: str | None = None  # "notable" lists notable and critical
+    nct_id: str | None = None
+    limit: int | None = None
+    oldest_first: bool = False
+
+
+def change_log(session: Session, query: ChangeQuery) -> list[dict[str, Any]]:
+    """Changes newest first (or oldest first), each with the study's title for context."""
+    stmt = select(Change, Study.brief_title).outerjoin(Study, Study.nct_id == Change.nct_id)
+    if query.since is not None:
+        stmt = stmt.where(Change.detected_at >= query.since)
+    if query.min_severity is not None:
+        allowed = [s for s in SEVERITIES if severity_rank(s) <= severity_rank(query.min_severity)]
+        stmt = stmt.where(Change.severity.in_(allowed))
+    if query.nct_id is not None:
+        stmt = stmt.where(Change.nct_id == query.nct_id)
+    order = (Change.id,) if query.oldest_first else (Change.detected_at.desc(), Change.id.desc())
+    stmt = stmt.order_by(*order)
+    if query.limit is not None:
+        stmt = stmt.limit(query.limit)
+    return [change_dict(change, title) for change, title in session.execute(stmt)]
+
+
+def change_dict(change: Change, brief_title: str | None = None) -> dict[str, Any]:
+    return {
+        "id": change.id,
+        "detected_at": change.detected_at,
+        "nct_id": change.nct_id,
+        "brief_title": brief_title,
+        "search_name": change.search_name,
+        "field": change.field,
+        "old_value": change.old_value,
+        "new_value": change.new_value,
+        "severity": change.severity,
+        "from_version_id": change.from_version_id,
+        "to_version_id": change.to_version_id,
+        "refresh_run_id": change.refresh_run_id,
+        "notified_at": change.notified_at,
+    }

@@ -1,0 +1,113 @@
+"""Fixed report inputs built from real recorded records, for the render, golden and scale tests.
+
+No database: the pure context builders of trialwatch.report_data are fed stored-record-like
+values with fixed times, so the rendered pages are the same on every run.
+"""
+
+from __future__ import annotations
+
+import copy
+from datetime import UTC, date, datetime
+from functools import cache
+from typing import Any
+
+from tests.conftest import load_fixture, study
+from trialwatch.config import SearchConfig, StudyConfig
+from trialwatch.records import parse_study
+from trialwatch.report_data import (
+    ChangeItem,
+    CitedStudy,
+    Provenance,
+    ReportContext,
+    SearchReport,
+    VersionInfo,
+    cited_study,
+    search_report,
+)
+
+NOW = datetime(2026, 11, 26, 8, 0, tzinfo=UTC)
+FETCHED = datetime(2026, 11, 26, 6, 0, 12, tzinfo=UTC)
+TODAY = date(2026, 11, 26)
+PHELAN_PAGE = "search_pages/biomcp__search_phelan_limit50_20260811.json"
+NSCLC_PAGE = "search_pages/biomcp__search_nsclc_egfr_l858r_20260811.json"
+
+
+def version_of(record: dict[str, Any], number: int = 1) -> VersionInfo:
+    holder = record.get("derivedSection", {}).get("miscInfoModule", {}).get("versionHolder")
+    return VersionInfo(number, holder, FETCHED, FETCHED)
+
+
+def cited(nct: str, cited_as: str, record: dict[str, Any] | None = None, **kw: Any) -> CitedStudy:
+    record = record if record is not None else study(nct)
+    return cited_study(
+        StudyConfig(nct, cited_as, "clinic page"),
+        record,
+        version_of(record, kw.pop("version_no", 1)),
+        changes_since_previous=kw.pop("changes_since_previous", []),
+        changes_recent=kw.pop("changes_recent", []),
+        today=TODAY,
+    )
+
+
+def summary_rows(relpath: str) -> list[dict[str, Any]]:
+    """The stored summary fields of each study on a real recorded search page."""
+    return [parse_study(s).as_dict() for s in load_fixture(relpath)["studies"]]
+
+
+def search(name: str, title: str, rows: list[dict[str, Any]], **kw: Any) -> SearchReport:
+    return search_report(
+        SearchConfig(name, title, {"query.cond": title}),
+        f"search-{name}.html",
+        rows,
+        kw.pop("changes", []),
+        total_count=kw.pop("total_count", len(rows)),
+        capped=False,
+        last_success_at=FETCHED,
+    )
+
+
+def change(id_: int, nct: str, field: str, old: str | None, new: str, severity: str) -> ChangeItem:
+    return ChangeItem(id_, nct, field, old, new, severity, FETCHED, None, "2024-01-03")
+
+
+def fixed_context(data_timestamp: str | None = "2026-11-25T09:00:05") -> ReportContext:
+    """Three real cited studies (results, results with NA, none) and two real searches."""
+    status_change = change(7, "NCT00763412", "overall_status", "ACTIVE_NOT_RECRUITING",
+                           "COMPLETED", "notable")  # fmt: skip
+    studies = [
+        cited("NCT02552212", "2017 - Clinical Trial Provided by UCB Pharma"),
+        cited(
+            "NCT00763412",
+            "2012 - Clinical Trial Provided by Washington University",
+            changes_since_previous=[status_change],
+            changes_recent=[status_change],
+        ),
+        cited("NCT03630471", "2019 - Clinical Trial Provided by Sangath"),
+    ]
+    return ReportContext(
+        title="Clinical trial evidence summary",
+        provenance=Provenance(NOW, FETCHED, data_timestamp, "2.0.5", None),
+        studies=studies,
+        searches=list(_searches()),
+        changes_since_previous=[status_change],
+        last_change_id=8,
+    )
+
+
+@cache
+def _searches() -> tuple[SearchReport, ...]:
+    """The two real searches (cached: drawing the charts is the slow part)."""
+    phelan = summary_rows(PHELAN_PAGE)
+    entered = ChangeItem(8, phelan[0]["nct_id"], "search", None, "entered phelan", "notable",
+                         FETCHED, "phelan", None)  # fmt: skip
+    return (
+        search("phelan", "Phelan-McDermid syndrome", phelan, changes=[entered]),
+        search("nsclc", "Non-small cell lung cancer with EGFR L858R", summary_rows(NSCLC_PAGE)),
+    )
+
+
+def synthetic_copy(record: dict[str, Any], index: int) -> dict[str, Any]:
+    """SYNTHETIC: a real record under a made-up NCT id (for scale tests only)."""
+    clone = copy.deepcopy(record)
+    clone["protocolSection"]["identificationModule"]["nctId"] = f"NCT9{index:07d}"
+    return clone

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from trialwatch import store
 from trialwatch.changes import FieldChange, diff_records
 from trialwatch.models import Change, RecordVersion, SearchHit, Study
-from trialwatch.records import StudySummary, parse_study, record_hashes
+from trialwatch.records import StudySummary, canonical_record, parse_study
 
 
 @dataclass
@@ -69,9 +69,9 @@ def ingest_records(
 
     unchanged: list[int] = []
     versions: list[dict[str, Any]] = []
-    pending: list[tuple[StudySummary, dict[str, Any], store.VersionRef | None]] = []
+    pending: list[tuple[StudySummary, dict[str, Any], str, store.VersionRef | None]] = []
     for nct, (summary, record) in parsed.items():
-        content_hash, study_hash = record_hashes(record)
+        content_hash, study_hash, canonical = canonical_record(record)
         prev = previous.get(nct)
         if prev is not None and prev.content_hash == content_hash:
             unchanged.append(prev.id)
@@ -85,25 +85,25 @@ def ingest_records(
                 "study_hash": study_hash,
                 "version_holder": summary.version_holder,
                 "last_update_posted": summary.last_update_posted,
-                "raw": record,
+                "raw": store.raw_json(session, record, canonical),
                 "first_seen": now,
                 "last_seen": now,
                 "refresh_run_id": run_id,
             }
         )
-        pending.append((summary, record, prev))
+        pending.append((summary, record, study_hash, prev))
 
     store.touch_versions(session, unchanged, now)
-    changed_ids = {summary.nct_id for summary, _, _ in pending}
+    changed_ids = {summary.nct_id for summary, _, _, _ in pending}
     store.touch_studies(session, [n for n in parsed if n not in changed_ids], now)
     new_ids = _insert_versions(session, versions)
     study_rows: list[dict[str, Any]] = []
     change_rows: list[dict[str, Any]] = []
-    for (summary, record, prev), version_id in zip(pending, new_ids, strict=True):
+    for (summary, record, study_hash, prev), version_id in zip(pending, new_ids, strict=True):
         row = study_row(summary, scope, now)
         row["current_version_id"] = version_id
         study_rows.append(row)
-        if prev is not None and prev.scope == scope and prev.study_hash != record_hashes(record)[1]:
+        if prev is not None and prev.scope == scope and prev.study_hash != study_hash:
             old = store.version_raw(session, prev.id)
             change_rows.extend(
                 _change_row(summary.nct_id, change, prev.id, version_id, now, run_id)
@@ -136,10 +136,11 @@ def _upsert_studies(session: Session, rows: list[dict[str, Any]]) -> None:
     fresh = [r for r in rows if r["nct_id"] not in existing]
     if fresh:
         store.upsert(session, Study, fresh)
-    for row in rows:
-        if row["nct_id"] in existing:
-            values = {k: v for k, v in row.items() if k not in ("nct_id", "first_seen")}
-            session.execute(update(Study).where(Study.nct_id == row["nct_id"]).values(**values))
+    known = [
+        {k: v for k, v in r.items() if k != "first_seen"} for r in rows if r["nct_id"] in existing
+    ]
+    if known:  # ORM bulk UPDATE by primary key: one executemany, not a statement per row
+        session.execute(update(Study), known)
 
 
 def _change_row(

@@ -11,7 +11,17 @@ import json
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from trialwatch.ids import CANONICAL
+
 ENROLLMENT_SENTINEL = 99999999  # some records use this for "unknown"
+# Modules every registry record carries (also in a search's `fields=` summary): one missing is
+# named as a problem, so a blank status on the report is explained.
+CORE_MODULES = (
+    "identificationModule", "statusModule", "designModule", "sponsorCollaboratorsModule",
+    "conditionsModule",
+)  # fmt: skip
+# The store's column sizes for codes: a longer "code" is garbage, named instead of stored.
+CODE_LIMITS = {"code": 40, "type": 20}
 
 DATE_FIELDS = {
     "start_date": "startDateStruct",
@@ -81,6 +91,8 @@ class _Reader:
             if not isinstance(cur, dict):
                 self.problems.append(f"{'.'.join(path[:i])}: expected an object")
                 return None
+            if key in cur and cur[key] is None:  # the API omits absent values; null is odd
+                self.problems.append(f"{'.'.join(path[: i + 1])}: null")
             cur = cur.get(key)
         return cur
 
@@ -92,6 +104,16 @@ class _Reader:
             return str(value)
         self.problems.append(f"{'.'.join(path)}: expected text, got {type(value).__name__}")
         return None
+
+    def code(self, *path: str, limit: int = CODE_LIMITS["code"]) -> str | None:
+        """A registry code (status, type, class): kept verbatim if unknown, if it fits the store."""
+        value = self.text(*path)
+        if value is not None and len(value) > limit:
+            self.problems.append(
+                f"{'.'.join(path)}: too long for a registry code ({len(value)} characters)"
+            )
+            return None
+        return value
 
     def texts(self, *path: str, key: str | None = None) -> tuple[str, ...]:
         """A list of strings (or of objects whose `key` is a string)."""
@@ -122,8 +144,8 @@ class _Reader:
         if date is not None and not (isinstance(date, str) and date_precision(date)):
             self.problems.append(f"{'.'.join(path)}.date: not a registry date: {date!r}")
             date = None
-        if kind is not None and not isinstance(kind, str):
-            self.problems.append(f"{'.'.join(path)}.type: expected text")
+        if kind is not None and not (isinstance(kind, str) and len(kind) <= CODE_LIMITS["type"]):
+            self.problems.append(f"{'.'.join(path)}.type: expected a short code: {kind!r:.60}")
             kind = None
         return date, kind
 
@@ -155,6 +177,17 @@ def parse_study(record: Any) -> StudySummary:
     nct_id = r.text(*ident, "nctId") or ""
     if not nct_id:
         r.problems.append("protocolSection.identificationModule.nctId: missing")
+    elif not CANONICAL.match(nct_id):
+        r.problems.append(
+            f"protocolSection.identificationModule.nctId: not an NCT id: {nct_id!r:.60}"
+        )
+        nct_id = ""
+    proto = r.node("protocolSection")
+    if isinstance(proto, dict):
+        missing = [m for m in CORE_MODULES if m not in proto]
+        r.problems += [f"protocolSection.{m}: missing" for m in missing]
+    elif "protocolSection" not in r.record:
+        r.problems.append("protocolSection: missing")
 
     enrollment: int | None = None
     raw_count = r.node(*design, "enrollmentInfo", "count")
@@ -200,23 +233,31 @@ def parse_study(record: Any) -> StudySummary:
         brief_title=r.text(*ident, "briefTitle"),
         official_title=r.text(*ident, "officialTitle"),
         acronym=r.text(*ident, "acronym"),
-        overall_status=r.text(*status, "overallStatus"),
+        overall_status=r.code(*status, "overallStatus"),
         why_stopped=r.text(*status, "whyStopped"),
         phases=r.texts(*design, "phases"),
-        study_type=r.text(*design, "studyType"),
+        study_type=r.code(*design, "studyType"),
         enrollment=enrollment,
-        enrollment_type=r.text(*design, "enrollmentInfo", "type"),
+        enrollment_type=r.code(*design, "enrollmentInfo", "type", limit=CODE_LIMITS["type"]),
         lead_sponsor=r.text(*sponsors, "leadSponsor", "name"),
-        lead_sponsor_class=r.text(*sponsors, "leadSponsor", "class"),
+        lead_sponsor_class=r.code(*sponsors, "leadSponsor", "class"),
         collaborators=r.texts(*sponsors, "collaborators", key="name"),
         conditions=r.texts("protocolSection", "conditionsModule", "conditions"),
         interventions=tuple(interventions),
         has_results=has_results,
-        version_holder=r.text("derivedSection", "miscInfoModule", "versionHolder"),
+        version_holder=_version_holder(r),
         aliases=r.texts(*ident, "nctIdAliases"),
         problems=tuple(dict.fromkeys(r.problems)),
         **dates,
     )
+
+
+def _version_holder(r: _Reader) -> str | None:
+    value = r.text("derivedSection", "miscInfoModule", "versionHolder")
+    if value is not None and not date_precision(value):
+        r.problems.append(f"derivedSection.miscInfoModule.versionHolder: not a date: {value!r:.60}")
+        return None
+    return value
 
 
 def canonical_json(value: Any) -> str:
@@ -229,8 +270,32 @@ def record_hashes(record: dict[str, Any]) -> tuple[str, str]:
 
     Two versions that differ only in registry-derived metadata share the second hash.
     """
-    study_part = canonical_json({k: v for k, v in record.items() if k != "derivedSection"})
-    derived_part = canonical_json(record.get("derivedSection"))
-    study_hash = hashlib.sha256(study_part.encode()).hexdigest()
-    content_hash = hashlib.sha256((study_part + "\x00" + derived_part).encode()).hexdigest()
+    content_hash, study_hash, _ = canonical_record(record)
     return content_hash, study_hash
+
+
+def canonical_record(record: dict[str, Any]) -> tuple[str, str, str]:
+    """(content hash, study hash, canonical JSON of the whole record) from one serialisation.
+
+    Serialising dominates ingest cost, so each top-level value is dumped once and the pieces are
+    fed to the hash as `canonical_json` would join them: the hashes are exactly the documented
+    ones, sha256(canonical study part) and sha256(study part + NUL + canonical derived part).
+    """
+    if not all(isinstance(k, str) for k in record):  # not from JSON: the plain, slower way
+        study_part = canonical_json({k: v for k, v in record.items() if k != "derivedSection"})
+        whole = canonical_json(record)
+        members: list[tuple[str, str]] = [("", study_part[1:-1])] if len(study_part) > 2 else []
+        derived_part = canonical_json(record.get("derivedSection"))
+    else:
+        members = [(k, canonical_json(record[k])) for k in sorted(record)]
+        whole = "{" + ",".join(f"{canonical_json(k)}:{v}" for k, v in members) + "}"
+        derived_part = dict(members).get("derivedSection", "null")
+        members = [(canonical_json(k) + ":", v) for k, v in members if k != "derivedSection"]
+    digest = hashlib.sha256(b"{")  # the study part, piece by piece: no joined copy of it
+    for i, (key, value) in enumerate(members):
+        digest.update(f"{',' if i else ''}{key}".encode())
+        digest.update(value.encode())
+    digest.update(b"}")
+    study_hash = digest.hexdigest()
+    digest.update(b"\x00" + derived_part.encode())
+    return digest.hexdigest(), study_hash, whole

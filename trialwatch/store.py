@@ -5,6 +5,7 @@ Functions here take a Session and plain values; they never call the API.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -28,10 +29,26 @@ from trialwatch.models import (
 CHUNK = 500  # rows per INSERT: stays below SQLite's bound-parameter limit
 
 
+class RawJson(str):
+    """JSON text already serialised (by `records.canonical_record`): stored as is, not re-dumped."""
+
+
+def _json_dumps(value: Any) -> str:
+    # a full record is up to ~400 KB of JSON: dumping it again for the column costs a second hash
+    return value if isinstance(value, RawJson) else json.dumps(value)
+
+
+def raw_json(session: Session, record: dict[str, Any], canonical: str) -> Any:
+    """The value for a JSON column: `canonical` (the record's JSON) when the engine stores it as
+    is, else `record` (an engine not made by `make_engine` would store the text as a string)."""
+    serializer = getattr(session.get_bind().dialect, "_json_serializer", None)
+    return RawJson(canonical) if serializer is _json_dumps else record
+
+
 def make_engine(url: str) -> Engine:
     """An Engine for `url`; SQLite gets WAL (readers go on during a refresh) and a busy timeout."""
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 30})
+        engine = create_engine(url, connect_args={"timeout": 30}, json_serializer=_json_dumps)
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -42,7 +59,7 @@ def make_engine(url: str) -> Engine:
             cursor.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=True, json_serializer=_json_dumps)
 
 
 def open_store(url: str, *, create: bool = True) -> Engine:
@@ -97,21 +114,20 @@ def _insert_for(session: Session) -> Any:
 
 
 def upsert(session: Session, model: type[Base], rows: Sequence[dict[str, Any]]) -> None:
-    """INSERT ... ON CONFLICT (primary key) DO UPDATE every other given column, in chunks."""
+    """INSERT ... ON CONFLICT (primary key) DO UPDATE every other given column (every row has
+    the same keys). One cached statement run with executemany: a multi-row VALUES statement is
+    compiled anew for every chunk, which cost more than the insert itself."""
     if not rows:
         return
     insert = _insert_for(session)
-    table = model.__table__
     keys = [c.name for c in inspect(model).primary_key]
-    for start in range(0, len(rows), CHUNK):
-        chunk = rows[start : start + CHUNK]
-        stmt = insert(table).values(list(chunk))
-        updates = {c: stmt.excluded[c] for c in chunk[0] if c not in keys}
-        if updates:
-            stmt = stmt.on_conflict_do_update(index_elements=keys, set_=updates)
-        else:
-            stmt = stmt.on_conflict_do_nothing(index_elements=keys)
-        session.execute(stmt)
+    stmt = insert(model.__table__)
+    updates = {c: stmt.excluded[c] for c in rows[0] if c not in keys}
+    if updates:
+        stmt = stmt.on_conflict_do_update(index_elements=keys, set_=updates)
+    else:
+        stmt = stmt.on_conflict_do_nothing(index_elements=keys)
+    session.execute(stmt, list(rows))
 
 
 # -- versions ----------------------------------------------------------------------------------

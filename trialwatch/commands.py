@@ -201,6 +201,11 @@ def parse_since(text: str, *, now: datetime | None = None) -> datetime:
     "--limit", type=click.IntRange(min=1), default=100, show_default=True,
     help="Show at most this many (newest first).",
 )  # fmt: skip
+@click.option(
+    "--unnotified", is_flag=True,
+    help="Only changes no e-mail alert has carried yet (by default at or above the e-mail "
+    "alert's severity).",
+)  # fmt: skip
 @json_option
 @click.pass_obj
 def changes(
@@ -209,6 +214,7 @@ def changes(
     severity: str | None,
     nct_id: str | None,
     limit: int,
+    unnotified: bool,
     as_json: bool,
 ) -> None:
     """The change log across everything tracked, newest first.
@@ -217,17 +223,24 @@ def changes(
     Example:
       trialwatch changes --since 30d --severity notable
       trialwatch changes --study NCT01558063 --json
+      trialwatch changes --unnotified     # what the next e-mail alert will carry
     """
     from trialwatch.ids import normalize_nct_id
     from trialwatch.lookup import ChangeQuery, get_changes
 
+    config = obj.config()
+    if unnotified and not severity:
+        severity = config.alerts.email_min_severity
+        if config.alerts.email is None:
+            _note(obj, "E-mail alerts are off (no [alerts.email] in the config): nothing is sent.")
     query = ChangeQuery(
         since=parse_since(since) if since else None,
         min_severity=severity.lower() if severity else None,
         nct_id=normalize_nct_id(nct_id) if nct_id else None,
         limit=limit + 1,  # one more tells whether some were left out
+        unnotified=unnotified,
     )
-    rows = get_changes(obj.config(), query)
+    rows = get_changes(config, query)
     cut = len(rows) > limit
     rows = rows[:limit]
     if as_json:

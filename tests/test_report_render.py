@@ -114,8 +114,8 @@ def test_search_page_counts_new_entries_and_charts() -> None:
     assert "New since the previous report (1)" in text
     assert page.count("<svg") == 2  # status by phase, start year
     assert "<script" not in page
-    for row in rows:
-        assert row["nct_id"] in page
+    for row in rows:  # a small search links every study to the registry
+        assert f'href="https://clinicaltrials.gov/study/{row["nct_id"]}"' in page
 
 
 def test_pages_are_named_and_index_is_last() -> None:

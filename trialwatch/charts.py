@@ -52,7 +52,7 @@ def status_by_phase(crosstab: pd.DataFrame) -> str:
     """Horizontal stacked bars: studies per status, split by phase."""
     with_rc = _rc()
     with with_rc:
-        fig = _figure(6.4, 0.45 * max(len(crosstab.index), 2) + 1.2)
+        fig = _figure(8.0, 0.4 * max(len(crosstab.index), 3) + 1.0)
         ax = fig.add_subplot()
         left = [0] * len(crosstab.index)
         labels = [str(s) for s in crosstab.index]
@@ -62,16 +62,17 @@ def status_by_phase(crosstab: pd.DataFrame) -> str:
             left = [a + b for a, b in zip(left, values, strict=True)]
         ax.invert_yaxis()
         ax.set_xlabel("Number of studies")
+        ax.xaxis.get_major_locator().set_params(integer=True)
         _tidy(ax)
         if len(crosstab.columns):
-            ax.legend(title="Phase", loc="lower right", fontsize=8, frameon=False)
+            fig.legend(title="Phase", loc="outside right upper", fontsize=8, frameon=False)
         return _svg(fig, "Studies by status, split by phase")
 
 
 def start_years(counts: list[tuple[int, int]]) -> str:
     """Bars: studies by the year they started (or are expected to start)."""
     with _rc():
-        fig = _figure(6.4, 2.6)
+        fig = _figure(8.0, 2.4)
         ax = fig.add_subplot()
         years = [y for y, _ in counts]
         ax.bar(years, [n for _, n in counts], color=PALETTE[0], width=0.8)

@@ -20,6 +20,7 @@ from trialwatch.results import Measurement
 
 INDEX = "index.html"
 STUDY_URL = "https://clinicaltrials.gov/study/{}"
+LINK_LIMIT = 2000  # above this many studies a search table lists ids without links (page size)
 SEVERITY_TONE = {"critical": "stop", "notable": "warn", "minor": "info"}
 
 
@@ -83,7 +84,9 @@ def environment() -> Environment:
         plain=plain,
         severity_tone=lambda s: SEVERITY_TONE.get(s, "info"),
     )
-    env.globals.update(study_url=STUDY_URL.format, share=share, index_page=INDEX)
+    env.globals.update(
+        study_url=STUDY_URL.format, share=share, index_page=INDEX, link_limit=LINK_LIMIT
+    )
     return env
 
 

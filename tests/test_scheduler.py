@@ -22,6 +22,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from tests.conftest import API, page, reset_api, study, table_contents
 from trialwatch import jobs, scheduler, services, store
 from trialwatch.config import load_config, parse_config
+from trialwatch.crontab import weekday_names
 from trialwatch.errors import ConfigError, LockBusy
 from trialwatch.locking import refresh_lock
 
@@ -319,3 +320,27 @@ def test_stop_during_a_refresh_rolls_it_back(ctgov, make_config, db_url, caplog)
     (outcome, error), *_ = _rows(db_url, "SELECT outcome, error FROM refresh_runs ORDER BY id DESC")
     assert outcome == "failed" and "SIGTERM during the refresh; it was rolled back" in error
     assert any(r.getMessage().startswith("run stopped (schedule)") for r in caplog.records)
+
+
+@pytest.mark.parametrize(
+    ("field", "names"),
+    [
+        ("1-5", "mon,tue,wed,thu,fri"),
+        ("0", "sun"),
+        ("7", "sun"),
+        ("5-7", "sun,fri,sat"),
+        ("*/2", "sun,tue,thu,sat"),  # cron counts from Sunday; APScheduler alone from Monday
+        ("1/2", "mon,wed,fri"),
+        ("sat,SUN", "sun,sat"),
+        ("mon-fri", "mon,tue,wed,thu,fri"),
+        ("0-7", "*"),
+    ],
+)
+def test_cron_weekday_field_as_day_names(field, names):
+    assert weekday_names(field) == names
+
+
+@pytest.mark.parametrize("field", ["8", "5-2", "x", "*/0"])
+def test_bad_cron_weekday_field_is_refused(field):
+    with pytest.raises(ValueError):
+        weekday_names(field)

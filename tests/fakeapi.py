@@ -3,8 +3,9 @@
 It serves an in-memory registry (real records, or synthetic copies of real ones made by the caller)
 with the subset of API v2 that trialwatch uses: /version; /studies with filter.ids (ids and
 aliases), fields=, pageSize/pageToken (a token is sent whenever a page is full, as the real API
-does), countTotal, filter.advanced LastUpdatePostDate windows, and registered searches. It counts
-requests and bytes, can delay answers and can inject faults.
+does), countTotal, filter.advanced LastUpdatePostDate windows, and registered searches; and
+/studies/{nctId}, one study per request (the benchmarks' naive client). It counts requests and
+bytes (also by path), can delay answers and can inject faults.
 """
 
 from __future__ import annotations
@@ -100,6 +101,7 @@ class FakeApi:
         self.requests = 0
         self.bytes = 0
         self.paths: Counter[str] = Counter()
+        self.path_bytes: Counter[str] = Counter()  # bytes sent, by the path's last segment
         for record in records:
             self.put(record)
         self._server: ThreadingHTTPServer | None = None
@@ -118,6 +120,7 @@ class FakeApi:
         with self.lock:
             self.requests = self.bytes = 0
             self.paths.clear()
+            self.path_bytes.clear()
 
     # -- server ----------------------------------------------------------------------------
     @property
@@ -130,6 +133,7 @@ class FakeApi:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            disable_nagle_algorithm = True  # headers and body go out apart: no 40 ms stall
 
             def do_GET(self) -> None:  # noqa: N802 - http.server's naming
                 api._handle(self)
@@ -166,6 +170,14 @@ class FakeApi:
             self._send_json(handler, body, url.path)
         elif url.path.endswith("/studies"):
             self._send_json(handler, self._studies(params), url.path)
+        elif "/studies/" in url.path:  # one study by id (what a naive client asks per study)
+            with self.lock:
+                record = self.records.get(url.path.rsplit("/", 1)[-1])
+            if record is None:
+                headers = {"Content-Type": "text/plain"}
+                self._send(handler, 404, b"not found", headers, "/studies/{nctId}")
+            else:
+                self._send_json(handler, record, "/studies/{nctId}")
         else:
             self._send(handler, 404, b"not found", {"Content-Type": "text/plain"}, url.path)
 
@@ -210,6 +222,7 @@ class FakeApi:
             self.requests += 1
             self.bytes += len(body)
             self.paths[path.rsplit("/", 1)[-1]] += 1
+            self.path_bytes[path.rsplit("/", 1)[-1]] += len(body)
         handler.send_response(status)
         for key, value in headers.items():
             handler.send_header(key, value)

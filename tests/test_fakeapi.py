@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import copy
 
+import pytest
+
 from tests.conftest import study
 from tests.fakeapi import FakeApi
 from trialwatch.ctgov import PROBE_FIELDS, CtgovClient
+from trialwatch.errors import ApiError
 
 
 def _synthetic_copies(n: int) -> list[dict]:
@@ -42,3 +45,14 @@ def test_ids_lookup_with_fields_and_alias():
         assert found.aliases == {"NCT01111111": "NCT02552212"}
         assert found.not_found == ["NCT00000001"]
         assert set(found.studies["NCT02552212"]) == {"protocolSection"}
+
+
+def test_one_study_by_id_and_bytes_by_path():
+    record = study("NCT03418623")
+    with FakeApi([record]) as api:
+        client = CtgovClient(api.url, min_interval=0)
+        assert client.get_json("studies/NCT03418623") == record
+        with pytest.raises(ApiError, match="404"):
+            client.get_json("studies/NCT00000001")
+        assert api.paths == {"{nctId}": 2}
+        assert api.path_bytes["{nctId}"] == client.stats.bytes

@@ -288,7 +288,13 @@ class CtgovClient:
         if fields:
             params["fields"] = "|".join(fields)
         try:
-            records = [s for studies, _ in self.iter_pages(params) for s in studies]
+            records: list[dict[str, Any]] = []
+            for studies, _ in self.iter_pages(params):
+                records += studies
+                # A batch of 1000 found ids fills the page, and a full page carries a token to
+                # an empty one: once every asked id is accounted for, that request is saved.
+                if len(studies) == PAGE_SIZE and set(ids) <= _ids_in(records):
+                    break
         except BadRequest as exc:
             if len(ids) == 1:
                 result.rejected[ids[0]] = str(exc)
@@ -316,6 +322,16 @@ class CtgovClient:
                 result.studies[alias_of[asked]] = by_id[alias_of[asked]]
             else:
                 result.not_found.append(asked)
+
+
+def _ids_in(records: list[dict[str, Any]]) -> set[str]:
+    """Every id and alias the records answer to."""
+    out: set[str] = set()
+    for record in records:
+        ident = _ident(record)
+        ids = [ident.get("nctId"), *(ident.get("nctIdAliases") or [])]
+        out.update(i for i in ids if isinstance(i, str))
+    return out
 
 
 def _ident(record: Any) -> dict[str, Any]:

@@ -11,6 +11,7 @@ run log gained a `failed` row with that message, and a clean next run stores wha
 from __future__ import annotations
 
 import copy
+import functools
 import hashlib
 import json
 import re
@@ -160,8 +161,12 @@ class Clinic:
         render = getattr(services, "render_report", None)
         return render(self.config) if render is not None else None
 
+    @functools.cached_property
+    def report_dir(self) -> Path:
+        return self.config.report_dir  # read once: a test may break the config file later
+
     def report_hashes(self) -> dict[str, str]:
-        root = self.config.report_dir
+        root = self.report_dir
         if not root.exists():
             return {}
         return {

@@ -72,9 +72,7 @@ def test_bad_values_name_the_key(table, key, problem):
 
 
 def test_email_min_severity_overrides_the_alerts_one():
-    from trialwatch.alerts import email_threshold
-
     config = parse_config({"alerts": {"email": dict(EMAIL, min_severity="critical")}}, WHERE)
-    assert email_threshold(config) == "critical"
+    assert config.alerts.email_min_severity == "critical"
     config = parse_config({"alerts": {"min_severity": "minor", "email": EMAIL}}, WHERE)
-    assert email_threshold(config) == "minor"
+    assert config.alerts.email_min_severity == "minor"

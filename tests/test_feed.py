@@ -79,7 +79,7 @@ def test_feed_after_changes_parses_and_validates(ctgov, make_config, db_url):
     assert entry.id.startswith("urn:uuid:")
     links = {link.rel: link.href for link in entry.links}
     assert links == {
-        "alternate": "index.html#NCT02552212",
+        "alternate": "study-NCT02552212.html",
         "related": "https://clinicaltrials.gov/study/NCT02552212",
     }
     assert [t.term for t in entry.tags] == ["critical"]
@@ -151,7 +151,7 @@ def test_absolute_links_and_self_link_with_report_url(ctgov, make_config, db_url
     }
     entry_links = {link.rel: link.href for link in parsed.entries[0].links}
     assert entry_links["alternate"] == (
-        "https://intranet.clinic.example/trialwatch/index.html#NCT02552212"
+        "https://intranet.clinic.example/trialwatch/study-NCT02552212.html"
     )
 
 
@@ -175,3 +175,40 @@ def test_control_characters_from_the_registry_do_not_break_the_xml(ctgov, make_c
     parsed = feedparser.parse(data)
     assert parsed.bozo == 0
     assert "why stopped: Sponsor decision" in parsed.entries[0].content[0].value
+
+
+def test_entries_link_to_pages_the_report_really_has(ctgov, make_config, db_url):
+    """A cited study links to its own page, a study that entered a search to that search's page;
+    both files exist once the report is rendered, and rendering keeps the feed."""
+    from tests.conftest import param_matcher, reset_api
+    from tests.test_refresh import _summary
+
+    searches = {"Ketamine / depression": {"query.cond": "x"}}
+    cfg = load_config(make_config(studies=["NCT02552212"], searches=searches))
+    cited, search = (
+        param_matcher(**{"filter.ids": "NCT02552212"}),
+        param_matcher(**{"query.cond": "x"}),
+    )
+    ctgov.get(f"{API}/studies", json=page(study("NCT02552212")), match=[cited])
+    ctgov.get(f"{API}/studies", json=page(_summary("NCT03418623"), total=1), match=[search])
+    services.refresh(cfg, full=True)
+    reset_api(ctgov).get(f"{API}/studies", json=page(terminated()), match=[cited])
+    ctgov.get(
+        f"{API}/studies",
+        json=page(_summary("NCT03418623"), _summary("NCT06171568"), total=2),
+        match=[search],
+    )
+    services.refresh(cfg, full=True)
+    services.render_report(cfg)
+    data = (cfg.report_dir / "feed.xml").read_bytes()
+    validate_atom(data)
+    entries = feedparser.parse(data).entries
+    alternate = {
+        e.title: next(link.href for link in e.links if link.rel == "alternate") for e in entries
+    }
+    assert alternate == {
+        "NCT02552212 (critical): status, why stopped": "study-NCT02552212.html",
+        "NCT06171568 (notable): related search": "search-ketamine-depression.html",
+    }
+    for href in alternate.values():
+        assert (cfg.report_dir / href).is_file(), href

@@ -13,19 +13,23 @@ import os
 import smtplib
 import ssl
 from dataclasses import dataclass, field
-from datetime import datetime
 from email.message import EmailMessage
 from pathlib import Path
 
-from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from trialwatch.alert_store import (
+    mark_notified,
+    notices_for,
+    recent_notices,
+    run_logged,
+    unnotified,
+)
 from trialwatch.config import Config, EmailConfig
 from trialwatch.errors import AlertError
 from trialwatch.feed import FEED_FILE, render_feed, write_atomic
-from trialwatch.models import Change, Study, utcnow
-from trialwatch.notices import ChangeItem, StudyNotice, at_or_above, group_changes
-from trialwatch.store import CHUNK
+from trialwatch.models import utcnow
+from trialwatch.notices import at_or_above
 
 log = logging.getLogger(__name__)
 
@@ -38,11 +42,6 @@ class AlertOutcome:
     emailed_studies: int = 0
     notes: list[str] = field(default_factory=list)
     failed: bool = False
-
-
-def email_threshold(config: Config) -> str:
-    email = config.alerts.email
-    return (email.min_severity if email else None) or config.alerts.min_severity
 
 
 def deliver(
@@ -80,9 +79,9 @@ def _feed(
     alerts, path = config.alerts, config.report_dir / FEED_FILE
     severities = at_or_above(alerts.min_severity)
     with sessions() as session:
-        if run_id is not None and path.exists() and not _run_logged(session, run_id, severities):
+        if run_id is not None and path.exists() and not run_logged(session, run_id, severities):
             return
-        notices = recent_notices(session, alerts.min_severity, alerts.feed_entries)
+        notices = recent_notices(session, config)
     xml = render_feed(
         notices,
         report_dir=config.report_dir,
@@ -101,9 +100,9 @@ def _email(
 ) -> None:
     from trialwatch.digest import build_digest
 
-    threshold = email_threshold(config)
+    threshold = config.alerts.email_min_severity
     with sessions() as session:
-        notices = group_changes(*_with_titles(session, unnotified(session, threshold)))
+        notices = notices_for(session, config, unnotified(session, threshold))
     if not notices:
         return  # nothing changed: no e-mail
     message = build_digest(
@@ -120,9 +119,15 @@ def _email(
         mark_notified(session, ids, utcnow())
     outcome.emailed_changes, outcome.emailed_studies = len(ids), len(notices)
     outcome.notes.append(
-        f"alerts: e-mailed a digest of {len(ids)} changes in {len(notices)} studies "
-        f"to {len(email.to)} recipient(s)"
+        f"alerts: e-mailed a digest of {_count(len(ids), 'change')} in "
+        f"{_count(len(notices), 'study')} to {_count(len(email.to), 'recipient')}"
     )
+
+
+def _count(n: int, noun: str) -> str:
+    if n == 1:
+        return f"1 {noun}"
+    return f"{n} {noun[:-1] + 'ies' if noun.endswith('y') else noun + 's'}"
 
 
 def send_message(email: EmailConfig, message: EmailMessage) -> None:
@@ -154,76 +159,3 @@ def send_message(email: EmailConfig, message: EmailMessage) -> None:
         ) from None
     if refused:  # some, not all, recipients refused: the others have it, so it counts as sent
         log.warning("the mail server refused some recipients: %s", ", ".join(sorted(refused)))
-
-
-# -- queries -----------------------------------------------------------------------------------
-def unnotified(session: Session, min_severity: str) -> list[ChangeItem]:
-    """Changes at or above `min_severity` that no e-mail has carried yet, oldest first."""
-    rows = session.scalars(
-        select(Change)
-        .where(Change.notified_at.is_(None), Change.severity.in_(at_or_above(min_severity)))
-        .order_by(Change.id)
-    )
-    return [_item(c) for c in rows]
-
-
-def recent_notices(session: Session, min_severity: str, limit: int) -> list[StudyNotice]:
-    """The newest `limit` notices (study per run) at or above `min_severity`.
-
-    All changes of one run share its detection time, so the newest `limit` distinct times are
-    always enough (a live `show --live` fetch logs changes with no run; its time groups them).
-    """
-    qualifying = Change.severity.in_(at_or_above(min_severity))
-    times = list(
-        session.scalars(
-            select(Change.detected_at).where(qualifying).distinct()
-            .order_by(Change.detected_at.desc()).limit(limit)
-        )
-    )  # fmt: skip
-    if not times:
-        return []
-    rows = session.scalars(select(Change).where(qualifying, Change.detected_at >= min(times)))
-    return group_changes(*_with_titles(session, [_item(c) for c in rows]))[:limit]
-
-
-def mark_notified(session: Session, change_ids: list[int], when: datetime) -> None:
-    for start in range(0, len(change_ids), CHUNK):
-        chunk = change_ids[start : start + CHUNK]
-        session.execute(update(Change).where(Change.id.in_(chunk)).values(notified_at=when))
-
-
-def _run_logged(session: Session, run_id: int, severities: list[str]) -> bool:
-    found = session.scalar(
-        select(Change.id)
-        .where(Change.refresh_run_id == run_id, Change.severity.in_(severities))
-        .limit(1)
-    )
-    return found is not None
-
-
-def _with_titles(
-    session: Session, items: list[ChangeItem]
-) -> tuple[list[ChangeItem], dict[str, str | None]]:
-    ids = sorted({c.nct_id for c in items})
-    titles: dict[str, str | None] = {}
-    for start in range(0, len(ids), CHUNK):
-        chunk = ids[start : start + CHUNK]
-        rows = session.execute(
-            select(Study.nct_id, Study.brief_title).where(Study.nct_id.in_(chunk))
-        )
-        titles.update((nct, title) for nct, title in rows)
-    return items, titles
-
-
-def _item(change: Change) -> ChangeItem:
-    return ChangeItem(
-        id=change.id,
-        nct_id=change.nct_id,
-        field=change.field,
-        old_value=change.old_value,
-        new_value=change.new_value,
-        severity=change.severity,
-        detected_at=change.detected_at,
-        run_id=change.refresh_run_id,
-        search_name=change.search_name,
-    )

@@ -157,6 +157,39 @@ def report(obj: Context) -> None:
 
 
 @cli.command()
+@click.option("--test", "test_message", is_flag=True, help="Send one test e-mail, then exit.")
+@click.pass_obj
+def alerts(obj: Context, test_message: bool) -> None:
+    """Send change alerts now: rewrite feed.xml and e-mail the changes not sent yet.
+
+    A refresh does this by itself; use it after fixing the mail settings, or with --test to
+    check them. Exit 1 if the mail server refused, 2 if [alerts.email] is missing.
+
+    \b
+    Example:
+      trialwatch alerts --test       # one test message to [alerts.email] to
+      trialwatch alerts              # send what is pending now
+    """
+    from trialwatch import services
+    from trialwatch.errors import AlertError
+
+    config = obj.config()
+    if test_message:
+        obj.echo(services.send_test_alert(config))
+        return
+    outcome = services.send_alerts(config)
+    for note in outcome.notes:
+        click.echo(note, err=True)
+    if outcome.feed_path is not None:
+        n = outcome.feed_entries
+        obj.echo(f"Feed written: {outcome.feed_path} ({n} {'entry' if n == 1 else 'entries'})")
+    if outcome.failed:
+        raise AlertError("some alerts did not go out (see above); they stay pending")
+    if config.alerts.email is not None and not outcome.emailed_changes:
+        obj.echo("E-mail: nothing pending.")
+
+
+@cli.command()
 @click.option("--once", is_flag=True, help="Run one refresh + report now, then exit.")
 @click.pass_obj
 def schedule(obj: Context, once: bool) -> None:

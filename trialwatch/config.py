@@ -87,6 +87,11 @@ class AlertsConfig:
     report_url: str = ""  # where the report is published, to make feed and e-mail links absolute
     email: EmailConfig | None = None
 
+    @property
+    def email_min_severity(self) -> str:
+        """The e-mail digest's threshold: its own if set, else the one for all alerts."""
+        return (self.email.min_severity if self.email else None) or self.min_severity
+
 
 @dataclass(frozen=True)
 class StudyConfig:

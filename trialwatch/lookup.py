@@ -255,6 +255,7 @@ class ChangeQuery:
     nct_id: str | None = None
     limit: int | None = None
     oldest_first: bool = False
+    unnotified: bool = False  # only changes no e-mail digest has carried yet
 
 
 def change_log(session: Session, query: ChangeQuery) -> list[dict[str, Any]]:
@@ -267,6 +268,8 @@ def change_log(session: Session, query: ChangeQuery) -> list[dict[str, Any]]:
         stmt = stmt.where(Change.severity.in_(allowed))
     if query.nct_id is not None:
         stmt = stmt.where(Change.nct_id == query.nct_id)
+    if query.unnotified:
+        stmt = stmt.where(Change.notified_at.is_(None))
     order = (Change.id,) if query.oldest_first else (Change.detected_at.desc(), Change.id.desc())
     stmt = stmt.order_by(*order)
     if query.limit is not None:

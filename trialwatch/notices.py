@@ -17,8 +17,10 @@ from pathlib import Path
 from trialwatch.changes import SEVERITIES, severity_rank
 
 REGISTRY_URL = "https://clinicaltrials.gov/study/{nct}"
-# The report's per-study anchor (trialwatch/templates/report.html.j2 gives each study this id).
-REPORT_ANCHOR = "index.html#{nct}"
+# The report's pages (trialwatch.report_data): a cited study has its own page; a study found by
+# a related search is listed on that search's page; anything else is summarised on the index.
+INDEX_PAGE = "index.html"
+STUDY_PAGE = "study-{nct}.html"
 MAX_VALUE_CHARS = (
     300  # an alert quotes this much of a long value (outcome lists); the report has all
 )
@@ -59,6 +61,7 @@ class StudyNotice:
     run_id: int | None
     detected_at: datetime
     changes: tuple[ChangeItem, ...]
+    page: str = INDEX_PAGE  # the report page that shows this study
 
     @property
     def severity(self) -> str:
@@ -71,8 +74,7 @@ class StudyNotice:
 
     def report_url(self, base: str) -> str:
         """The study's section of the report, relative to the report folder unless `base` is set."""
-        anchor = REPORT_ANCHOR.format(nct=self.nct_id)
-        return join_url(base, anchor)
+        return join_url(base, self.page)
 
     def headline(self) -> str:
         labels = list(dict.fromkeys(c.label for c in self.changes))
@@ -85,7 +87,9 @@ def at_or_above(min_severity: str) -> list[str]:
 
 
 def group_changes(
-    changes: Iterable[ChangeItem], titles: dict[str, str | None]
+    changes: Iterable[ChangeItem],
+    titles: dict[str, str | None],
+    pages: dict[str, str] | None = None,
 ) -> list[StudyNotice]:
     """One notice per (run, study), newest first; changes inside in the order they were logged.
 
@@ -98,7 +102,7 @@ def group_changes(
         groups.setdefault(key, []).append(change)
     notices = [
         StudyNotice(nct_id=nct, title=titles.get(nct), run_id=run_id, detected_at=detected,
-                    changes=tuple(items))
+                    changes=tuple(items), page=(pages or {}).get(nct, INDEX_PAGE))
         for (run_id, detected, nct), items in groups.items()
     ]  # fmt: skip
     notices.sort(key=lambda n: max(c.id for c in n.changes), reverse=True)

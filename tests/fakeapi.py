@@ -166,8 +166,8 @@ class FakeApi:
             return
         params = dict(parse_qsl(url.query))
         if url.path.endswith("/version"):
-            body = {"apiVersion": "2.0.5", "dataTimestamp": self.data_timestamp}
-            self._send_json(handler, body, url.path)
+            version = {"apiVersion": "2.0.5", "dataTimestamp": self.data_timestamp}
+            self._send_json(handler, version, url.path)
         elif url.path.endswith("/studies"):
             self._send_json(handler, self._studies(params), url.path)
         elif "/studies/" in url.path:  # one study by id (what a naive client asks per study)

@@ -1,0 +1,116 @@
+"""Requests and bytes per refresh against the fake API on 127.0.0.1, and a naive client.
+
+K cited studies plus one related search of H hits, all SYNTHETIC copies of real records (see
+bench/synthetic.py). The real `services.refresh` runs three times with `[api] base_url` at the fake
+API and no pacing: the first refresh, a refresh in which nothing changed (incremental), and the
+periodic full re-check (`--full`, every `full_every_days`) in which nothing changed either. The
+naive client asks one GET /studies/{nctId} per tracked study, full records, every time.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import requests
+
+from bench.synthetic import CITED_PREFIX, SEARCH_PREFIX, synthetic_records
+from tests.fakeapi import FakeApi
+from trialwatch import services
+from trialwatch.config import load_config
+
+SEARCH = {"query.cond": "synthetic benchmark condition"}
+
+
+@dataclass
+class Traffic:
+    studies_requests: int  # GET /studies and /studies/{id}
+    version_requests: int
+    studies_bytes: int
+    version_bytes: int
+    client_requests: int | None = None  # what trialwatch itself counted (a cross-check)
+
+
+@dataclass
+class RequestFigures:
+    k: int
+    h: int
+    first: Traffic
+    unchanged: Traffic
+    full_recheck: Traffic
+    naive: Traffic
+
+    @property
+    def goal_first(self) -> int:
+        return math.ceil(self.k / 1000) + math.ceil(self.h / 1000) + 1
+
+    @property
+    def goal_unchanged(self) -> int:
+        return math.ceil(self.k / 1000) + 1
+
+    @property
+    def unchanged_share(self) -> float:
+        return self.unchanged.studies_bytes / self.first.studies_bytes
+
+
+def _nct(record: dict[str, Any]) -> str:
+    return str(record["protocolSection"]["identificationModule"]["nctId"])
+
+
+def write_config(directory: Path, api_url: str, cited: list[str]) -> Path:
+    lines = [
+        "[api]",
+        f"base_url = {json.dumps(api_url)}",
+        "min_interval = 0",
+        "[database]",
+        f"url = {json.dumps('sqlite:///' + str(directory / 'bench.db'))}",
+        "[report]",
+        f"dir = {json.dumps(str(directory / 'report'))}",
+    ]
+    for nct in cited:
+        lines += ["[[studies]]", f'nct_id = "{nct}"', 'cited_as = "SYNTHETIC benchmark study"']
+    params = ", ".join(f"{json.dumps(k)} = {json.dumps(v)}" for k, v in SEARCH.items())
+    lines += ["[[searches]]", 'name = "related"', f"params = {{ {params} }}"]
+    path = directory / "config.toml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _traffic(api: FakeApi, client_requests: int | None = None) -> Traffic:
+    single = api.paths["{nctId}"]
+    return Traffic(
+        studies_requests=api.paths["studies"] + single,
+        version_requests=api.paths["version"],
+        studies_bytes=api.path_bytes["studies"] + api.path_bytes["{nctId}"],
+        version_bytes=api.path_bytes["version"],
+        client_requests=client_requests,
+    )
+
+
+def naive_refresh(api: FakeApi, ids: list[str]) -> Traffic:
+    """One request per study id, full record, as a client without batching would."""
+    api.reset_counts()
+    with requests.Session() as session:
+        for nct in ids:
+            response = session.get(f"{api.url}/studies/{nct}", timeout=30)
+            response.raise_for_status()
+            len(response.content)
+    return _traffic(api)
+
+
+def run(k: int, h: int, workdir: Path) -> RequestFigures:
+    cited = synthetic_records(k, CITED_PREFIX)
+    hits = synthetic_records(h, SEARCH_PREFIX)
+    with FakeApi(cited + hits) as api:
+        api.set_search(SEARCH, [_nct(r) for r in hits])
+        config = load_config(write_config(workdir, api.url, [_nct(r) for r in cited]))
+        figures = []
+        for full in (False, False, True):  # first, nothing changed, weekly full re-check
+            api.reset_counts()
+            result = services.refresh(config, full=full)
+            figures.append(_traffic(api, result.requests))
+        naive = naive_refresh(api, [_nct(r) for r in cited + hits])
+    return RequestFigures(k, h, figures[0], figures[1], figures[2], naive)

@@ -22,7 +22,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from tests.conftest import API, page, reset_api, study, table_contents
 from trialwatch import jobs, scheduler, services, store
 from trialwatch.config import load_config, parse_config
-from trialwatch.crontab import weekday_names
+from trialwatch.crontab import previous_fire_time, weekday_names
 from trialwatch.errors import ConfigError, LockBusy
 from trialwatch.locking import refresh_lock
 
@@ -117,10 +117,10 @@ def test_bad_schedule_config_names_the_key(tmp_path, toml, key):
 def test_previous_fire_time_and_catch_up_rule():
     trigger = scheduler.make_trigger(_config(Path("/x")).schedule)
     now = datetime(2026, 1, 10, 5, 0, tzinfo=DENVER)
-    previous = scheduler.previous_fire_time(trigger, now)
+    previous = previous_fire_time(trigger, now)
     assert previous == datetime(2026, 1, 9, 6, 0, tzinfo=DENVER)
     on_time = datetime(2026, 1, 10, 6, 0, tzinfo=DENVER)
-    assert scheduler.previous_fire_time(trigger, on_time) == on_time
+    assert previous_fire_time(trigger, on_time) == on_time
     assert scheduler.catch_up_due(None, previous)  # never refreshed
     assert scheduler.catch_up_due(previous - timedelta(days=3), previous)  # off for days
     assert not scheduler.catch_up_due(previous + timedelta(minutes=2), previous)

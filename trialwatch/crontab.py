@@ -1,4 +1,4 @@
-"""Standard crontab expressions read the way cron reads them, for APScheduler 3.
+"""Standard crontab expressions read the way cron reads them, for APScheduler 3; fire times.
 
 APScheduler 3's `CronTrigger.from_crontab` counts weekdays from Monday=0, while cron counts from
 Sunday=0 (APScheduler issue 286; fixed only in 4.x): `0 6 * * 1-5` would run Tuesday to Saturday.
@@ -9,8 +9,9 @@ expression restricting both is refused rather than run on the wrong days.
 
 from __future__ import annotations
 
-from datetime import tzinfo
+from datetime import datetime, timedelta, tzinfo
 
+from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 
 DAY_NAMES = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")  # cron numbering: 0 (and 7) = Sunday
@@ -23,6 +24,7 @@ MACROS = {
     "@midnight": "0 0 * * *",
     "@hourly": "0 * * * *",
 }
+_LOOKBACK = timedelta(days=400)  # how far back to look for the previous fire time (a yearly cron)
 
 
 def cron_trigger(expr: str, timezone: tzinfo) -> CronTrigger:
@@ -88,3 +90,25 @@ def _number(text: str, what: str) -> int:
     if not text.isdigit():
         raise ValueError(f"{what} {text!r} is not a number or a day name")
     return int(text)
+
+
+def previous_fire_time(trigger: BaseTrigger, now: datetime) -> datetime | None:
+    """The last time `trigger` fired at or before `now` (None if not within ~a year).
+
+    APScheduler only computes forwards, and "first fire at or after t" grows with t, so a binary
+    search for the latest t whose next fire is still <= now finds it in ~25 steps.
+    """
+    low = now - _LOOKBACK
+    first: datetime | None = trigger.get_next_fire_time(None, low)
+    if first is None or first > now:
+        return None
+    high = now + timedelta(seconds=1)
+    while high - low > timedelta(seconds=1):
+        middle = low + (high - low) / 2
+        fire = trigger.get_next_fire_time(None, middle)
+        if fire is not None and fire <= now:
+            low = middle
+        else:
+            high = middle
+    found: datetime | None = trigger.get_next_fire_time(None, low)
+    return found

@@ -32,7 +32,7 @@ from apscheduler.triggers.cron import CronTrigger
 
 from trialwatch import jobs
 from trialwatch.config import Config, ScheduleConfig
-from trialwatch.crontab import cron_trigger
+from trialwatch.crontab import cron_trigger, previous_fire_time
 from trialwatch.errors import TrialwatchError
 
 log = logging.getLogger("trialwatch.schedule")
@@ -43,7 +43,6 @@ RETRY_JOB_ID = "trialwatch-retry"
 # The scheduler's wait uses the monotonic clock, which stands still while the machine sleeps:
 # waking it this often means a run missed during a sleep is noticed soon after waking.
 WAKE_EVERY = 60.0
-_LOOKBACK = timedelta(days=400)  # how far back to look for the previous fire time (a yearly cron)
 
 
 def make_trigger(schedule: ScheduleConfig) -> CronTrigger:
@@ -56,28 +55,6 @@ def next_run_time(config: Config, now: datetime | None = None) -> datetime | Non
     moment = (now or datetime.now(UTC)).astimezone(trigger.timezone)
     fire: datetime | None = trigger.get_next_fire_time(None, moment)
     return fire
-
-
-def previous_fire_time(trigger: BaseTrigger, now: datetime) -> datetime | None:
-    """The last time `trigger` fired at or before `now` (None if not within ~a year).
-
-    APScheduler only computes forwards, and "first fire at or after t" grows with t, so a binary
-    search for the latest t whose next fire is still <= now finds it in ~25 steps.
-    """
-    low = now - _LOOKBACK
-    first: datetime | None = trigger.get_next_fire_time(None, low)
-    if first is None or first > now:
-        return None
-    high = now + timedelta(seconds=1)
-    while high - low > timedelta(seconds=1):
-        middle = low + (high - low) / 2
-        fire = trigger.get_next_fire_time(None, middle)
-        if fire is not None and fire <= now:
-            low = middle
-        else:
-            high = middle
-    found: datetime | None = trigger.get_next_fire_time(None, low)
-    return found
 
 
 def catch_up_due(last_success: datetime | None, previous_fire: datetime | None) -> bool:

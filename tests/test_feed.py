@@ -212,3 +212,19 @@ def test_entries_link_to_pages_the_report_really_has(ctgov, make_config, db_url)
     }
     for href in alternate.values():
         assert (cfg.report_dir / href).is_file(), href
+
+
+def test_one_run_with_more_studies_than_feed_entries(ctgov, make_config, db_url):
+    from tests.test_alerts_email import enrollment_doubled
+
+    ids = ["NCT02552212", "NCT00763412", "NCT00973089"]
+    cfg = load_config(make_config(studies=ids, extra="[alerts]\nfeed_entries = 2\n"))
+    ctgov.get(f"{API}/studies", json=page(*(study(n) for n in ids)))
+    services.refresh(cfg, full=True)
+    withdrawn = study("NCT00973089")  # SYNTHETIC: the real record with its status changed
+    withdrawn["protocolSection"]["statusModule"]["overallStatus"] = "WITHDRAWN"
+    _refresh_with(ctgov, cfg, terminated(), enrollment_doubled(), withdrawn)
+    parsed = feedparser.parse((cfg.report_dir / "feed.xml").read_bytes())
+    assert parsed.bozo == 0 and len(parsed.entries) == 2
+    assert len({e.id for e in parsed.entries}) == 2
+    assert {e.title.split()[0] for e in parsed.entries} < set(ids)

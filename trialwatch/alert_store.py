@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import TypeVar
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from trialwatch.config import Config
@@ -33,21 +33,28 @@ def unnotified(session: Session, min_severity: str) -> list[ChangeItem]:
 def recent_notices(session: Session, config: Config) -> list[StudyNotice]:
     """The feed's notices: the newest `feed_entries` (study per run) at or above the threshold.
 
-    All changes of one run share its detection time, so the newest `limit` distinct times are
-    always enough (a live `show --live` fetch logs changes with no run; its time groups them).
+    The groups are picked in SQL (a run logs all its changes with one detection time; a live
+    `show --live` lookup logs changes with no run, and its time groups them), then only their
+    changes are loaded.
     """
-    limit = config.alerts.feed_entries
     qualifying = Change.severity.in_(at_or_above(config.alerts.min_severity))
-    times = list(
-        session.scalars(
-            select(Change.detected_at).where(qualifying).distinct()
-            .order_by(Change.detected_at.desc()).limit(limit)
-        )
-    )  # fmt: skip
-    if not times:
+    newest = func.max(Change.id)
+    groups = session.execute(
+        select(Change.detected_at, Change.nct_id).where(qualifying)
+        .group_by(Change.detected_at, Change.nct_id)
+        .order_by(newest.desc()).limit(config.alerts.feed_entries)
+    ).all()  # fmt: skip
+    if not groups:
         return []
-    rows = session.scalars(select(Change).where(qualifying, Change.detected_at >= min(times)))
-    return notices_for(session, config, [_item(c) for c in rows])[:limit]
+    keys = {(at, nct) for at, nct in groups}
+    since = min(at for at, _nct in groups)
+    items: list[ChangeItem] = []
+    for chunk in _chunks(sorted({nct for _at, nct in groups})):
+        rows = session.scalars(
+            select(Change).where(qualifying, Change.detected_at >= since, Change.nct_id.in_(chunk))
+        )
+        items += [_item(c) for c in rows if (c.detected_at, c.nct_id) in keys]
+    return notices_for(session, config, items)
 
 
 def notices_for(session: Session, config: Config, items: Sequence[ChangeItem]) -> list[StudyNotice]:
@@ -86,7 +93,9 @@ def report_pages(
 
 def search_pages(config: Config) -> dict[str, str]:
     """Search name -> the report's page for it, named exactly as the report names it."""
-    from trialwatch.report_data import slug
+    if not config.searches:
+        return {}
+    from trialwatch.report_data import slug  # costs the report's imports once per process
 
     used: set[str] = set()
     files: dict[str, str] = {}

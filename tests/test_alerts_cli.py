@@ -95,7 +95,7 @@ def test_unnotified_lists_what_has_not_gone_out(ctgov, make_config, db_url, monk
         code, out, err = run_cli(monkeypatch, capsys, "--config", str(path), "alerts")
         assert code == 0, err
         assert "e-mailed a digest of 2 changes in 1 study to 2 recipients" in err
-        assert f"Feed written: {cfg.report_dir / 'feed.xml'} (1 entry)" in out
+        assert f"Feed up to date: {cfg.report_dir / 'feed.xml'} (1 entry)" in out
         assert len(server.received) == 1
 
     code, out, err = run_cli(monkeypatch, capsys, *args)

@@ -122,18 +122,26 @@ def test_entry_ids_are_stable_and_the_feed_keeps_the_newest_entries(ctgov, make_
     assert third.feed.updated == third.entries[0].updated
 
 
-def test_feed_untouched_by_a_run_without_qualifying_changes(ctgov, make_config, db_url):
-    cfg = load_config(make_config())
+def test_feed_rewritten_only_when_it_would_read_differently(ctgov, make_config, db_url):
+    path = make_config()
+    cfg = load_config(path)
     ctgov.get(f"{API}/studies", json=page(study("NCT02552212")))
     services.refresh(cfg, full=True)
     _refresh_with(ctgov, cfg, terminated())
-    path = cfg.report_dir / "feed.xml"
-    before, stamp = path.read_bytes(), path.stat().st_mtime_ns
-    retitled = terminated()
-    retitled["protocolSection"]["identificationModule"]["briefTitle"] = "Retitled"  # minor only
-    result = _refresh_with(ctgov, cfg, retitled)
-    assert result.changes == 1
-    assert path.read_bytes() == before and path.stat().st_mtime_ns == stamp
+    feed = cfg.report_dir / "feed.xml"
+    before, stamp = feed.read_bytes(), feed.stat().st_mtime_ns
+    assert _refresh_with(ctgov, cfg, terminated()).changes == 0
+    assert feed.read_bytes() == before and feed.stat().st_mtime_ns == stamp  # untouched
+    # a new report_url changes every link: the next run rewrites the feed, with no new change
+    path.write_text(path.read_text() + '[alerts]\nreport_url = "https://tw.clinic.example/"\n')
+    cfg = load_config(path)
+    assert _refresh_with(ctgov, cfg, terminated()).changes == 0
+    links = feedparser.parse(feed.read_bytes()).entries[0].links
+    assert "https://tw.clinic.example/study-NCT02552212.html" in [x.href for x in links]
+    # a feed reverted on disk (say, by a report render carrying over an old copy) is repaired
+    feed.write_bytes(before)
+    assert _refresh_with(ctgov, cfg, terminated()).changes == 0
+    assert feed.read_bytes() != before and b"https://tw.clinic.example/" in feed.read_bytes()
 
 
 def test_absolute_links_and_self_link_with_report_url(ctgov, make_config, db_url):

@@ -113,16 +113,6 @@ def mark_notified(session: Session, change_ids: list[int], when: datetime) -> No
         session.execute(update(Change).where(Change.id.in_(chunk)).values(notified_at=when))
 
 
-def run_logged(session: Session, run_id: int, severities: list[str]) -> bool:
-    """Whether run `run_id` logged a change of one of `severities`."""
-    found = session.scalar(
-        select(Change.id)
-        .where(Change.refresh_run_id == run_id, Change.severity.in_(severities))
-        .limit(1)
-    )
-    return found is not None
-
-
 def _chunks(values: Sequence[_T]) -> Iterable[Sequence[_T]]:
     for start in range(0, len(values), CHUNK):
         yield values[start : start + CHUNK]

@@ -22,40 +22,33 @@ from trialwatch.alert_store import (
     mark_notified,
     notices_for,
     recent_notices,
-    run_logged,
     unnotified,
 )
 from trialwatch.config import Config, EmailConfig
 from trialwatch.errors import AlertError
 from trialwatch.feed import FEED_FILE, render_feed, write_atomic
 from trialwatch.models import utcnow
-from trialwatch.notices import at_or_above
 
 log = logging.getLogger(__name__)
 
 
 @dataclass
 class AlertOutcome:
-    feed_path: Path | None = None  # set when the feed was written
+    feed_path: Path | None = None  # the feed, when it is enabled and up to date
     feed_entries: int = 0
+    feed_written: bool = False  # False: the file on disk already read the same
     emailed_changes: int = 0
     emailed_studies: int = 0
     notes: list[str] = field(default_factory=list)
     failed: bool = False
 
 
-def deliver(
-    config: Config, sessions: sessionmaker[Session], *, run_id: int | None = None
-) -> AlertOutcome:
-    """Write the feed and send pending changes by e-mail. Never raises: failures become notes.
-
-    With `run_id` (after a refresh) the feed is rewritten only if that run logged a change at
-    or above the threshold, or if there is no feed yet; without it, always.
-    """
+def deliver(config: Config, sessions: sessionmaker[Session]) -> AlertOutcome:
+    """Write the feed and send pending changes by e-mail. Never raises: failures become notes."""
     outcome = AlertOutcome()
     if config.alerts.feed:
         try:
-            _feed(config, sessions, outcome, run_id)
+            _feed(config, sessions, outcome)
         except Exception as exc:  # a full disk or a bug must not fail the refresh
             log.exception("writing the change feed failed")
             outcome.failed = True
@@ -73,15 +66,19 @@ def deliver(
     return outcome
 
 
-def _feed(
-    config: Config, sessions: sessionmaker[Session], outcome: AlertOutcome, run_id: int | None
-) -> None:
+def _feed(config: Config, sessions: sessionmaker[Session], outcome: AlertOutcome) -> None:
+    """Rebuild the feed from the change log; write it only if it would read differently.
+
+    Comparing with the file on disk (not only asking whether this run found something) also
+    picks up a new `report_url` or threshold, and repairs a feed that a report render running
+    at the same moment carried over in its older state.
+    """
     alerts, path = config.alerts, config.report_dir / FEED_FILE
-    severities = at_or_above(alerts.min_severity)
     with sessions() as session:
-        if run_id is not None and path.exists() and not run_logged(session, run_id, severities):
-            return
         notices = recent_notices(session, config)
+    outcome.feed_path, outcome.feed_entries = path, len(notices)
+    if not notices and path.exists():
+        return  # an empty feed is dated when written; rewriting it would only move that date
     xml = render_feed(
         notices,
         report_dir=config.report_dir,
@@ -90,8 +87,10 @@ def _feed(
         now=utcnow(),
         report_url=alerts.report_url,
     )
+    if path.exists() and path.read_text(encoding="utf-8") == xml:
+        return
     write_atomic(path, xml)
-    outcome.feed_path, outcome.feed_entries = path, len(notices)
+    outcome.feed_written = True
     log.info("wrote %s (%d entries)", path, len(notices))
 
 

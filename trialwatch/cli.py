@@ -181,8 +181,8 @@ def alerts(obj: Context, test_message: bool) -> None:
     for note in outcome.notes:
         click.echo(note, err=True)
     if outcome.feed_path is not None:
-        n = outcome.feed_entries
-        obj.echo(f"Feed written: {outcome.feed_path} ({n} {'entry' if n == 1 else 'entries'})")
+        n, state = outcome.feed_entries, "written" if outcome.feed_written else "up to date"
+        obj.echo(f"Feed {state}: {outcome.feed_path} ({n} {'entry' if n == 1 else 'entries'})")
     if outcome.failed:
         raise AlertError("some alerts did not go out (see above); they stay pending")
     if config.alerts.email is not None and not outcome.emailed_changes:

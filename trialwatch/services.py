@@ -60,17 +60,15 @@ def refresh(
         with refresh_lock(engine, wait=lock_wait):
             result = run_refresh(config, sessions, client, full=full, trigger=trigger)
             # The refresh has committed; alerts never fail it (their problems become notes).
-            result.notes += deliver_alerts(config, sessions, run_id=result.run_id).notes
+            result.notes += deliver_alerts(config, sessions).notes
             return result
 
 
-def deliver_alerts(
-    config: Config, sessions: sessionmaker[Session], *, run_id: int | None = None
-) -> AlertOutcome:
+def deliver_alerts(config: Config, sessions: sessionmaker[Session]) -> AlertOutcome:
     """Write the change feed and e-mail pending changes; never raises (see trialwatch.alerts)."""
     from trialwatch.alerts import deliver
 
-    return deliver(config, sessions, run_id=run_id)
+    return deliver(config, sessions)
 
 
 def send_alerts(config: Config, *, lock_wait: float = 0.0) -> AlertOutcome:

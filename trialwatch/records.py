@@ -141,6 +141,11 @@ class _Reader:
             self.problems.append(f"{'.'.join(path)}: expected an object")
             return None, None
         date, kind = struct.get("date"), struct.get("type")
+        self.problems += [
+            f"{'.'.join(path)}.{k}: null"
+            for k in ("date", "type")
+            if k in struct and struct[k] is None
+        ]
         if date is not None and not (isinstance(date, str) and date_precision(date)):
             self.problems.append(f"{'.'.join(path)}.date: not a registry date: {date!r}")
             date = None

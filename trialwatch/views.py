@@ -80,6 +80,9 @@ def study_text(d: dict[str, Any], *, tty: bool = True) -> str:
             ]
         )
     )
+    if d["parse_problems"]:  # an odd record is stored as received; say what could not be read
+        problems = "\n".join(f"  - {cell(p)}" for p in d["parse_problems"])
+        parts.append(f"Could not read from this version of the record:\n{problems}")
     if d["scope"] != "full":
         parts.append("Only search summary fields are stored; `show --live` fetches the record.")
     if d["primary_outcomes"]:

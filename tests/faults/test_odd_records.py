@@ -18,7 +18,7 @@ import pytest
 import responses
 
 from tests.conftest import API, study
-from tests.faults.harness import CITED, Clinic, query, set_up_clinic, updated_record
+from tests.faults.harness import CITED, Clinic, query, run_cli, set_up_clinic, updated_record
 
 NCT = CITED[0]
 Record = dict[str, Any]
@@ -154,6 +154,18 @@ def test_odd_record_is_stored_with_its_problems_named(
     assert len(raw) == 2 and _json(raw[0][0]) == record  # kept verbatim as a new version
     # the other cited study and the search hits are untouched by one odd record
     assert clinic.study_row(CITED[1])[0] == "COMPLETED"
+    # shown sensibly: staff see what could not be read; the report renders without it
+    shown = run_cli("--config", str(clinic.config_path), "show", NCT)
+    assert shown.exit_code == 0, shown.stderr
+    if problems:
+        assert "Could not read from this version of the record:" in shown.stdout
+        for pattern in problems:
+            assert re.search(pattern, shown.stdout), pattern
+    report = run_cli("--config", str(clinic.config_path), "report")
+    assert report.exit_code == 0, report.stderr
+    page = (clinic.report_dir / f"study-{NCT}.html").read_text(encoding="utf-8")
+    assert NCT in page and "99999999" not in page and "99,999,999" not in page
+    assert "RECRUITING_RECRUITING" not in page
 
 
 def test_a_400_for_one_id_in_a_batch_is_bisected(clinic: Clinic):

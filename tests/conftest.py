@@ -2,7 +2,8 @@
 a config factory and a mocked API.
 
 Set TRIALWATCH_TEST_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test to run every
-database test a second time on PostgreSQL (each test gets a schema of its own, dropped after).
+database test a second time on PostgreSQL (each test gets a schema of its own, dropped after;
+`db_url` comes migrated to the newest schema revision, `pg_url` empty).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import json
 import os
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -45,12 +47,9 @@ def page(*records: dict[str, Any], token: str | None = None, total: int | None =
     return body
 
 
-@pytest.fixture(params=BACKENDS)
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A fresh, empty database URL: a SQLite file, or a PostgreSQL schema of its own."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'trialwatch.db'}"
-        return
+@contextmanager
+def pg_schema() -> Iterator[str]:
+    """A PostgreSQL URL on an empty schema of its own (search_path), dropped afterwards."""
     import sqlalchemy as sa
 
     base = os.environ[PG_ENV]
@@ -59,10 +58,39 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     with admin.begin() as conn:
         conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
     sep = "&" if "?" in base else "?"
-    yield f"{base}{sep}options=-csearch_path%3D{schema}"
-    with admin.begin() as conn:
-        conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-    admin.dispose()
+    try:
+        yield f"{base}{sep}options=-csearch_path%3D{schema}"
+    finally:
+        with admin.begin() as conn:
+            conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh database URL ready for trialwatch: a new SQLite file (trialwatch creates its
+    schema on first use), or a PostgreSQL schema of its own upgraded to the newest revision
+    (what `trialwatch db upgrade` does once on a shared install).
+    """
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'trialwatch.db'}"
+        return
+    from trialwatch.store import upgrade_store
+
+    with pg_schema() as url:
+        upgrade_store(url)
+        yield url
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """An empty PostgreSQL schema (no tables); skips when PostgreSQL is not configured."""
+    if not os.environ.get(PG_ENV):
+        pytest.skip(
+            f"needs PostgreSQL: set {PG_ENV}=postgresql+psycopg://postgres@127.0.0.1:5432/test"
+        )
+    with pg_schema() as url:
+        yield url
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ from sqlalchemy import Engine, create_engine, event, func, inspect, select, upda
 from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from trialwatch import schema
 from trialwatch.errors import StoreError
 from trialwatch.models import (
     Base,
@@ -62,25 +63,53 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True, json_serializer=_json_dumps)
 
 
-def open_store(url: str, *, create: bool = True) -> Engine:
-    """Open the store, creating its schema on first use; raise StoreError if it is unusable."""
+def open_store(url: str, *, create: bool = True, config_path: str | None = None) -> Engine:
+    """Open the store at the newest schema revision; raise StoreError if it is unusable.
+
+    SQLite is created or upgraded on the spot (zero set-up) unless `create` is False. A shared
+    PostgreSQL store is never migrated behind anyone's back: an empty or out-of-date one is
+    refused with the command to run (`config_path` goes into that command).
+    """
     engine = make_engine(url)
     try:
-        with engine.connect() as conn:
-            tables = set(inspect(conn).get_table_names())
+        state = schema.check_schema(engine)  # one SELECT when the store is current
+        if state.status != "current":
+            auto = create and engine.dialect.name == "sqlite"
+            if not (auto and state.status in ("empty", "outdated", "unversioned")):
+                hint = f" --config {config_path}" if config_path else ""
+                raise StoreError(schema.refusal(state, _safe(url), hint))
+            schema.upgrade(engine)
+    except StoreError:
+        engine.dispose()
+        raise
     except (DatabaseError, OperationalError) as exc:
         engine.dispose()
         raise StoreError(f"Cannot open the database at {_safe(url)}: {_first_line(exc)}") from None
-    if create and not tables:
-        Base.metadata.create_all(engine)
-    elif tables and not set(Base.metadata.tables) <= tables:
-        missing = sorted(set(Base.metadata.tables) - tables)
-        engine.dispose()
-        raise StoreError(
-            f"The database at {_safe(url)} is not a trialwatch store or is out of date "
-            f"(missing tables: {', '.join(missing)})."
-        )
     return engine
+
+
+def upgrade_store(url: str) -> schema.SchemaState:
+    """`trialwatch db upgrade`: create or migrate the schema; returns where it stood before."""
+    engine = make_engine(url)
+    try:
+        return schema.upgrade(engine)
+    except (DatabaseError, OperationalError) as exc:
+        raise StoreError(
+            f"Cannot upgrade the database at {_safe(url)}: {_first_line(exc)}"
+        ) from None
+    finally:
+        engine.dispose()
+
+
+def store_schema(url: str) -> schema.SchemaState:
+    """`trialwatch db current`: where the database's schema stands."""
+    engine = make_engine(url)
+    try:
+        return schema.check_schema(engine)
+    except (DatabaseError, OperationalError) as exc:
+        raise StoreError(f"Cannot open the database at {_safe(url)}: {_first_line(exc)}") from None
+    finally:
+        engine.dispose()
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -89,7 +89,13 @@ def test_malformed_id_on_the_command_line(clinic: Clinic, args: list[str]):
     assert clinic.snapshot() == before
 
 
-@pytest.mark.parametrize("command", [["refresh"], ["show", CITED[0]], ["status"], ["report"]])
+@pytest.mark.parametrize(
+    "command",
+    [
+        pytest.param(c, id=f"not-a-database-{c[0]}")
+        for c in (["refresh"], ["show", CITED[0]], ["status"], ["report"])
+    ],
+)
 def test_a_file_that_is_not_a_database(tmp_path: Any, command: list[str]):
     """Whatever the command, a non-database file is reported and left byte-for-byte alone."""
     junk = tmp_path / "trialwatch.db"

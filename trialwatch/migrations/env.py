@@ -10,17 +10,23 @@ from typing import Any, Literal
 
 from alembic import context
 from alembic.autogenerate.api import AutogenContext
+from sqlalchemy import JSON, TypeDecorator
 
-from trialwatch.models import Base, JsonDocument, UTCDateTime
+from trialwatch.models import Base, UTCDateTime
 
 
 def render_item(type_: str, obj: Any, autogen_context: AutogenContext) -> str | Literal[False]:
-    """Render our UTC type as a plain DateTime, so a revision never imports the live models."""
-    if type_ == "type" and isinstance(obj, UTCDateTime):
+    """Write the models' own column types as plain SQLAlchemy ones, as 0001_initial_schema spells
+    them: a revision must never import the live models (they move on; a revision must not)."""
+    if type_ != "type":
+        return False
+    if isinstance(obj, UTCDateTime):
         return "sa.DateTime(timezone=True)"
-    if type_ == "type" and isinstance(obj, JsonDocument):  # as 0001_initial_schema spells it
+    if isinstance(obj, JSON) or (
+        isinstance(obj, TypeDecorator) and isinstance(obj.impl_instance, JSON)
+    ):
         autogen_context.imports.add("from sqlalchemy.dialects import postgresql")
-        return 'sa.JSON().with_variant(postgresql.JSONB(), "postgresql")'
+        return 'sa.JSON().with_variant(postgresql.JSONB(), "postgresql")'  # JSONB on PostgreSQL
     return False
 
 

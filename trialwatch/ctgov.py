@@ -210,6 +210,8 @@ class CtgovClient:
                 "not registry data. "
                 "A proxy or an outage may be in the way; nothing was changed."
             ) from None
+        if b"\\u0000" in body:  # rare; PostgreSQL cannot store NUL in text or JSONB
+            data = _without_nul(data)
         return data
 
     # -- endpoints -------------------------------------------------------------------------
@@ -349,6 +351,17 @@ def _studies_of(page: Any) -> list[dict[str, Any]]:
     if not isinstance(studies, list):
         raise ApiError("The registry's page has a 'studies' value that is not a list")
     return [s for s in studies if isinstance(s, dict)]
+
+
+def _without_nul(value: Any) -> Any:
+    """`value` with each NUL character replaced by U+FFFD, the mark for an unreadable one."""
+    if isinstance(value, str):
+        return value.replace("\x00", "\ufffd")
+    if isinstance(value, list):
+        return [_without_nul(v) for v in value]
+    if isinstance(value, dict):
+        return {_without_nul(k): _without_nul(v) for k, v in value.items()}
+    return value
 
 
 def _str_or_none(value: Any) -> str | None:

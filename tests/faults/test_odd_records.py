@@ -168,6 +168,18 @@ def test_odd_record_is_stored_with_its_problems_named(
     assert "RECRUITING_RECRUITING" not in page
 
 
+def test_a_nul_character_in_text(clinic: Clinic):
+    """PostgreSQL refuses NUL in text and JSONB, which failed the whole refresh: a NUL now
+    becomes U+FFFD (the mark for an unreadable character) where the answer is decoded."""
+    record = updated_record(NCT)
+    record["protocolSection"]["identificationModule"]["briefTitle"] = "Before\x00after"
+    clinic.put(record)
+    result = clinic.refresh()
+    assert result.exit_code == 0, result.stderr
+    assert stored_study(clinic.db_url, NCT)["brief_title"] == "Before\ufffdafter"
+    assert stored_study(clinic.db_url, NCT)["overall_status"] == "TERMINATED"
+
+
 def test_a_400_for_one_id_in_a_batch_is_bisected(clinic: Clinic):
     """The registry refuses any batch holding one id; the others are still fetched and stored."""
     bad = "NCT00973089"

@@ -18,9 +18,9 @@ from sqlalchemy import (
     TypeDecorator,
     UniqueConstraint,
 )
-from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeEngine
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -40,7 +40,25 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value
 
 
-JsonType = JSON().with_variant(JSONB(), "postgresql")
+class JsonDocument(TypeDecorator[Any]):
+    """JSON; JSONB on PostgreSQL. Same as `JSON().with_variant(JSONB(), "postgresql")`, but the
+    PostgreSQL dialect (~50 ms to import) is loaded only by a PostgreSQL connection, so a lookup
+    on SQLite (`trialwatch show`) does not pay for it."""
+
+    impl = JSON
+    cache_ok = True
+    hashable = False  # as JSON: rows holding dicts and lists cannot be hashed
+    should_evaluate_none = True  # as JSON: Python None is stored as JSON null
+
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        if dialect.name == "postgresql":
+            from sqlalchemy.dialects.postgresql import JSONB
+
+            return dialect.type_descriptor(JSONB())
+        return dialect.type_descriptor(JSON())
+
+
+JsonType = JsonDocument()
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",

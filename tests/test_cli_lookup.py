@@ -12,7 +12,9 @@ import pytest
 
 from tests.conftest import study
 from tests.staff_store import populate, run
+from trialwatch import services
 from trialwatch.cli import cli
+from trialwatch.config import load_config
 
 SHOW_KEYS = {
     "nct_id", "brief_title", "overall_status", "phases", "study_type", "enrollment",
@@ -167,16 +169,19 @@ def test_changes_filters(ctgov, make_config):
 
 def test_status_reports_runs_tracking_database_and_report(ctgov, make_config, tmp_path):
     config = populate(ctgov, make_config)
-    (tmp_path / "reports").mkdir(exist_ok=True)
-    (tmp_path / "reports" / "index.html").write_text("<html></html>")
+    assert json.loads(run(config, "status", "--json").stdout)["last_report"] is None
+    services.render_report(load_config(config))
     s = json.loads(run(config, "status", "--json").stdout)
     assert [r["outcome"] for r in s["runs"]] == ["ok", "ok"]
     assert {c["nct_id"]: c["stored"] for c in s["cited"]} == {"NCT02552212": True,
                                                               "NCT00763412": True}  # fmt: skip
     assert s["searches"][0]["name"] == "s" and s["searches"][0]["studies"] == 2
     assert s["stored"]["versions"] == 7 and s["database"]["size_bytes"] > 0
-    assert s["last_report"]["index_html"].endswith("index.html")
+    assert s["last_report"]["directory"] == str(tmp_path / "reports")
+    assert s["last_report"]["rendered_at"] and s["last_report"]["bytes"] > 0
+    assert s["last_report"]["index_html"] == str(tmp_path / "reports" / "index.html")
     assert s["next_run"]["at"] is not None  # the default [schedule] cron
+    assert s["next_run"]["timezone"] == "America/Denver"
     text = run(config, "status").stdout
     assert "Recent refresh runs:" in text and "NCT00763412" in text and "index.html" in text
 

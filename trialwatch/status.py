@@ -110,11 +110,9 @@ def _size(session: Session, path: Path | None) -> int | None:
 
 
 def next_run(config: Config) -> dict[str, Any]:
-    """When the scheduler will next refresh, if the scheduler feature is present and configured."""
-    try:
-        from trialwatch.scheduler import next_run_time
-    except ImportError:
-        return {"at": None, "note": "the scheduler is not part of this installation"}
+    """When `trialwatch schedule` will next refresh, from the config's [schedule] cron."""
+    from trialwatch.scheduler import next_run_time  # APScheduler: only `status` pays for it
+
     when = next_run_time(config)
     if when is None:
         return {"at": None, "note": "no schedule configured"}

@@ -150,6 +150,25 @@ def test_show_live_fetches_and_stores(ctgov, make_config, db_url):
     assert again.exit_code == 0 and "new version" not in again.stderr  # same content: no version
 
 
+def test_show_live_waits_for_a_running_refresh_then_gives_up(
+    ctgov, make_config, db_url, monkeypatch
+):
+    from trialwatch import commands
+    from trialwatch.locking import refresh_lock
+
+    monkeypatch.setattr(commands, "LIVE_LOCK_WAIT", 0.0)
+    config = make_config(studies=[])
+    ctgov.get(f"{API}/studies", json=page(study("NCT00763412")))
+    engine = sa.create_engine(db_url)
+    try:
+        with refresh_lock(engine):  # another process's refresh, as far as the store can tell
+            result = run(config, "show", "NCT00763412", "--live")
+    finally:
+        engine.dispose()
+    assert result.exit_code == 1 and "Another trialwatch refresh is running" in result.stderr
+    assert run(config, "show", "NCT00763412").exit_code == 1  # nothing was stored
+
+
 def test_show_live_unknown_id_is_exit_1(ctgov, make_config):
     ctgov.get(f"{API}/studies", json=page())
     result = run(make_config(studies=[]), "show", "NCT09999999", "--live")

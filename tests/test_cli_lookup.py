@@ -60,6 +60,21 @@ def test_show_text_lists_outcomes_and_latest_changes(ctgov, make_config):
     assert "Latest changes:" in terminated and "overall_status" in terminated
 
 
+def test_verbose_lists_every_change_and_quiet_drops_notes(ctgov, make_config, monkeypatch):
+    from trialwatch import lookup
+
+    config = populate(ctgov, make_config)
+    monkeypatch.setattr(lookup, "LATEST_CHANGES", 1)
+    every = json.loads(run(config, "changes", "--study", "NCT00763412", "--json").stdout)
+    assert len(every) > 1
+    default = json.loads(run(config, "show", "NCT00763412", "--json").stdout)
+    verbose = json.loads(run(config, "-v", "show", "NCT00763412", "--json").stdout)
+    assert len(default["latest_changes"]) == 1
+    assert verbose["latest_changes"] == every
+    assert "more with --limit" in run(config, "changes", "--limit", "1").stderr
+    assert run(config, "-q", "changes", "--limit", "1").stderr == ""
+
+
 def test_show_of_a_search_hit_says_only_summary_fields_are_stored(ctgov, make_config):
     config = populate(ctgov, make_config)
     result = run(config, "show", "NCT03630471")

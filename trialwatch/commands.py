@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from trialwatch.cli import Context
 
 SEVERITY_CHOICES = ("critical", "notable", "minor")  # same as trialwatch.changes.SEVERITIES
+LIVE_LOCK_WAIT = 10.0  # seconds `show --live` waits for a running refresh before giving up
 json_option = click.option(
     "--json", "as_json", is_flag=True, help="Print JSON (for scripts) instead of text."
 )
@@ -45,7 +46,8 @@ def _note(obj: Context, message: str | None) -> None:
 def show(obj: Context, nct_id: str, live: bool, as_json: bool) -> None:
     """A study from the store: status, dates, results, primary outcomes, latest changes.
 
-    NCT_ID may be lower case or lack zero padding (nct1558063).
+    NCT_ID may be lower case or lack zero padding (nct1558063). With -v, every change is listed
+    (by default the latest 10).
 
     \b
     Example:
@@ -54,7 +56,7 @@ def show(obj: Context, nct_id: str, live: bool, as_json: bool) -> None:
       trialwatch show NCT01558063 --json | jq .overall_status
     """
     from trialwatch.ids import normalize_nct_id
-    from trialwatch.lookup import get_study
+    from trialwatch.lookup import LATEST_CHANGES, get_study
 
     nct = normalize_nct_id(nct_id)
     config = obj.config()
@@ -64,13 +66,13 @@ def show(obj: Context, nct_id: str, live: bool, as_json: bool) -> None:
         bar = _progress(obj)
         bar.update(f"Fetching {nct} from ClinicalTrials.gov…")
         try:
-            fetched = services.fetch_study(config, nct)
+            fetched = services.fetch_study(config, nct, lock_wait=LIVE_LOCK_WAIT)
         finally:
             bar.close()
         _note(obj, fetched.note)
         _note(obj, f"Stored a new version of {fetched.nct_id}." if fetched.new_version else None)
         nct = fetched.nct_id
-    detail = get_study(config, nct)
+    detail = get_study(config, nct, changes_limit=None if obj.verbosity > 0 else LATEST_CHANGES)
     if as_json:
         output.echo_json(detail)
     else:

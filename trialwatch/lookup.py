@@ -76,10 +76,12 @@ def reading(url: str, config_path: Path | str | None = None) -> Iterator[Session
 
 
 # -- what the commands call -------------------------------------------------------------------
-def get_study(config: Config, nct_id: str) -> dict[str, Any]:
+def get_study(
+    config: Config, nct_id: str, *, changes_limit: int | None = LATEST_CHANGES
+) -> dict[str, Any]:
     """`show`: the stored study, or NotFound with what to do about it."""
     with reading(config.database_url, config.path) as session:
-        detail = study_detail(session, nct_id)
+        detail = study_detail(session, nct_id, changes_limit=changes_limit)
     if detail is None:
         raise NotFound(
             f"{nct_id} is not in the store. `trialwatch show --live {nct_id}` fetches it "
@@ -113,7 +115,7 @@ def resolve_id(session: Session, nct_id: str) -> tuple[str | None, str | None]:
 
 
 def study_detail(
-    session: Session, nct_id: str, *, changes_limit: int = LATEST_CHANGES
+    session: Session, nct_id: str, *, changes_limit: int | None = LATEST_CHANGES
 ) -> dict[str, Any] | None:
     """Everything `show` prints about a stored study, or None if it is not in the store."""
     stored_id, alias_note = resolve_id(session, nct_id)

@@ -1,4 +1,5 @@
-"""Staff commands: show, search, history, changes, export, status.
+"""Staff commands that read the store: show, history, changes, status (search and export are in
+`trialwatch.commands_io`).
 
 Each parses its options, loads the config, calls one function and prints. Queries live in
 `trialwatch.lookup` and `trialwatch.status`, text views in `trialwatch.views`, files in
@@ -10,7 +11,6 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
@@ -28,12 +28,12 @@ json_option = click.option(
 )
 
 
-def _progress(obj: Context) -> output.Progress:
+def progress_for(obj: Context) -> output.Progress:
     """Progress on a terminal's standard error only, and not with -q."""
     return output.Progress(output.is_tty(click.get_text_stream("stderr")) and obj.verbosity >= 0)
 
 
-def _note(obj: Context, message: str | None) -> None:
+def note(obj: Context, message: str | None) -> None:
     if message and obj.verbosity >= 0:
         click.echo(message, err=True)
 
@@ -63,14 +63,14 @@ def show(obj: Context, nct_id: str, live: bool, as_json: bool) -> None:
     if live:
         from trialwatch import services
 
-        bar = _progress(obj)
+        bar = progress_for(obj)
         bar.update(f"Fetching {nct} from ClinicalTrials.gov…")
         try:
             fetched = services.fetch_study(config, nct, lock_wait=LIVE_LOCK_WAIT)
         finally:
             bar.close()
-        _note(obj, fetched.note)
-        _note(obj, f"Stored a new version of {fetched.nct_id}." if fetched.new_version else None)
+        note(obj, fetched.note)
+        note(obj, f"Stored a new version of {fetched.nct_id}." if fetched.new_version else None)
         nct = fetched.nct_id
     detail = get_study(config, nct, changes_limit=None if obj.verbosity > 0 else LATEST_CHANGES)
     if as_json:
@@ -79,72 +79,6 @@ def show(obj: Context, nct_id: str, live: bool, as_json: bool) -> None:
         from trialwatch.views import study_text
 
         click.echo(study_text(detail))
-
-
-def _statuses(values: tuple[str, ...]) -> list[str]:
-    return [part for value in values for part in value.split(",") if part.strip()]
-
-
-@click.command()
-@click.argument("terms", nargs=-1)
-@click.option("--cond", default="", metavar="TEXT", help="Condition or disease (query.cond).")
-@click.option("--intr", default="", metavar="TEXT", help="Intervention (query.intr).")
-@click.option(
-    "--status", "statuses", multiple=True, metavar="STATUS",
-    help="Overall status, e.g. recruiting or 'not yet recruiting'; repeat or use commas.",
-)  # fmt: skip
-@click.option(
-    "--phase", "phases", multiple=True, metavar="PHASE",
-    help="Phase 1, 2, 3, 4, 'early 1' or NA; repeat for any of several.",
-)  # fmt: skip
-@click.option(
-    "--limit", type=click.IntRange(min=1), default=50, show_default=True,
-    help="Show at most this many studies (fetched page by page).",
-)  # fmt: skip
-@json_option
-@click.pass_obj
-def search(
-    obj: Context,
-    terms: tuple[str, ...],
-    cond: str,
-    intr: str,
-    statuses: tuple[str, ...],
-    phases: tuple[str, ...],
-    limit: int,
-    as_json: bool,
-) -> None:
-    """Search the live registry now (nothing is stored).
-
-    \b
-    Example:
-      trialwatch search --intr ketamine --cond depression --status recruiting
-      trialwatch search esketamine --phase 3 --limit 200 --json > hits.json
-    """
-    from trialwatch import services
-    from trialwatch.live import search_params
-
-    params = search_params(
-        " ".join(terms), cond=cond, intr=intr, statuses=_statuses(statuses), phases=phases
-    )
-    config = obj.config()
-    bar = _progress(obj)
-    try:
-        outcome = services.search_registry(
-            config, params, limit=limit,
-            on_page=lambda n, total: bar.update(f"{n} of {total or '?'} studies fetched…"),
-        )  # fmt: skip
-    finally:
-        bar.close()
-    if as_json:
-        output.echo_json(outcome.as_dict())
-        return
-    from trialwatch.views import search_text
-
-    if outcome.studies:
-        click.echo(search_text(outcome.as_dict()))
-    total = outcome.total_count if outcome.total_count is not None else "?"
-    more = " (use --limit to see more)" if outcome.more else ""
-    _note(obj, f"{len(outcome.studies)} of {total} matching studies shown{more}.")
 
 
 @click.command()
@@ -227,14 +161,14 @@ def changes(
       trialwatch changes --study NCT01558063 --json
       trialwatch changes --unnotified     # what the next e-mail alert will carry
     """
+    from trialwatch.changelog import ChangeQuery, get_changes
     from trialwatch.ids import normalize_nct_id
-    from trialwatch.lookup import ChangeQuery, get_changes
 
     config = obj.config()
     if unnotified and not severity:
         severity = config.alerts.email_min_severity
         if config.alerts.email is None:
-            _note(obj, "E-mail alerts are off (no [alerts.email] in the config): nothing is sent.")
+            note(obj, "E-mail alerts are off (no [alerts.email] in the config): nothing is sent.")
     query = ChangeQuery(
         since=parse_since(since) if since else None,
         min_severity=severity.lower() if severity else None,
@@ -251,50 +185,10 @@ def changes(
     from trialwatch.views import changes_text
 
     if not rows:
-        _note(obj, "No changes recorded" + (" that match." if since or severity or nct_id else "."))
+        note(obj, "No changes recorded" + (" that match." if since or severity or nct_id else "."))
         return
     click.echo(changes_text(rows))
-    _note(obj, f"{len(rows)} changes shown; more with --limit." if cut else None)
-
-
-@click.command()
-@click.option(
-    "--what", required=True,
-    type=click.Choice(["studies", "outcomes", "adverse-events", "changes", "search-hits"]),
-    help="studies; outcomes (one row per arm and measurement); adverse-events (one row per "
-    "arm and event, never pooled); changes; search-hits (one row per study in a search).",
-)  # fmt: skip
-@click.option(
-    "--format", "fmt", type=click.Choice(["csv", "xlsx", "json"], case_sensitive=False),
-    help="File format (default: from the file name).",
-)  # fmt: skip
-@click.option(
-    "-o", "--output", "path", required=True, metavar="FILE",
-    type=click.Path(dir_okay=False, path_type=Path), help="File to write (replaced if present).",
-)  # fmt: skip
-@json_option
-@click.pass_obj
-def export(obj: Context, what: str, fmt: str | None, path: Path, as_json: bool) -> None:
-    """Write stored data to CSV, Excel or JSON, one row per natural unit.
-
-    \b
-    Example:
-      trialwatch export --what search-hits -o related-trials.xlsx
-      trialwatch export --what adverse-events --format csv -o ae.csv
-    """
-    from trialwatch.exports import export_to
-
-    config = obj.config()
-    bar = _progress(obj)
-    bar.update(f"Exporting {what}…")
-    try:
-        result = export_to(config, what, path, fmt)
-    finally:
-        bar.close()
-    if as_json:
-        output.echo_json(result)
-    else:
-        obj.echo(f"Wrote {result['rows']} rows ({what}) to {result['path']}")
+    note(obj, f"{len(rows)} changes shown; more with --limit." if cut else None)
 
 
 @click.command()
@@ -323,9 +217,9 @@ def status(obj: Context, runs: int, as_json: bool) -> None:
         click.echo(status_text(result))
 
 
-COMMANDS: list[click.Command] = [show, search, history, changes, export, status]
-
-
 def register(group: click.Group) -> None:
-    for command in COMMANDS:
+    """Add the staff commands to the `trialwatch` group."""
+    from trialwatch import commands_io  # it imports this module's helpers
+
+    for command in (show, commands_io.search, history, changes, commands_io.export, status):
         group.add_command(command)

@@ -15,10 +15,11 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from trialwatch.changelog import ChangeQuery, change_log
 from trialwatch.config import Config
 from trialwatch.errors import UsageError
-from trialwatch.lookup import ChangeQuery, change_log, reading
 from trialwatch.models import RecordVersion, SearchHit, Study
+from trialwatch.reader import reading
 from trialwatch.results import parse_adverse_events, parse_outcomes
 
 FORMATS = ("csv", "xlsx", "json")

@@ -1,4 +1,4 @@
-"""Read-only queries for the command line: a study, its history, the change log.
+"""Read-only queries for the command line: a study as stored now, and its versions.
 
 Returns plain dicts ready for JSON or a table. Imports only SQLAlchemy and trialwatch's pure
 modules, so `trialwatch show` starts fast. Reading never creates a database or a schema.
@@ -6,73 +6,21 @@ modules, so `trialwatch show` starts fast. Reading never creates a database or a
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import datetime
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, select
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from trialwatch import store
-from trialwatch.changes import SEVERITIES, severity_rank
-from trialwatch.errors import NotFound, StoreError
-from trialwatch.models import Change, RecordVersion, SearchHit, Study
+from trialwatch.changelog import ChangeQuery, change_log
+from trialwatch.errors import NotFound
+from trialwatch.models import RecordVersion, SearchHit, Study
+from trialwatch.reader import reading
 from trialwatch.results import parse_outcomes
 
 if TYPE_CHECKING:
     from trialwatch.config import Config
 
 LATEST_CHANGES = 10  # how many recent changes `show` lists
-
-
-def sqlite_file(url: str) -> Path | None:
-    """The database file of a SQLite URL (None for other backends and in-memory databases)."""
-    parsed = make_url(url)
-    if parsed.get_backend_name() != "sqlite":
-        return None
-    database = parsed.database
-    if not database or database == ":memory:" or database.startswith("file:"):
-        return None
-    return Path(database)
-
-
-def open_reader(url: str, config_path: Path | str | None = None) -> Engine:
-    """An engine on an existing store. A missing SQLite file is an error, never created here.
-
-    The schema is not inspected up front (that costs a round trip on every lookup); a missing
-    table surfaces as a StoreError from `reading` instead.
-    """
-    path = sqlite_file(url)
-    if path is not None and not path.is_file():
-        where = f" (see [database] url in {config_path})" if config_path else ""
-        raise StoreError(
-            f"No trialwatch database at {path}{where}. "
-            "Run `trialwatch refresh` first to create it, or point --config at the right file."
-        )
-    return store.make_engine(url)
-
-
-@contextmanager
-def reading(url: str, config_path: Path | str | None = None) -> Iterator[Session]:
-    """A session for lookups; database errors become one StoreError line, not a traceback."""
-    engine = open_reader(url, config_path)
-    try:
-        with Session(engine) as session:
-            yield session
-    except DBAPIError as exc:
-        reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
-        hint = ""
-        if "no such table" in reason or "does not exist" in reason:
-            hint = " It is not a trialwatch store, or it predates this version of trialwatch."
-        shown = make_url(url).render_as_string(hide_password=True)
-        raise StoreError(f"Cannot read the database at {shown}: {reason}.{hint}") from None
-    finally:
-        engine.dispose()
 
 
 # -- what the commands call -------------------------------------------------------------------
@@ -96,11 +44,6 @@ def get_history(config: Config, nct_id: str) -> dict[str, Any]:
     if history is None:
         raise NotFound(f"{nct_id} is not in the store, so it has no history here.")
     return history
-
-
-def get_changes(config: Config, query: ChangeQuery) -> list[dict[str, Any]]:
-    with reading(config.database_url, config.path) as session:
-        return change_log(session, query)
 
 
 # -- one study ---------------------------------------------------------------------------------
@@ -244,54 +187,4 @@ def study_history(session: Session, nct_id: str) -> dict[str, Any] | None:
         "note": alias_note,
         "versions": versions,
         "search_changes": by_version.get(None, []),
-    }
-
-
-# -- the change log ----------------------------------------------------------------------------
-@dataclass(frozen=True)
-class ChangeQuery:
-    """Which changes to list; every filter is optional."""
-
-    since: datetime | None = None
-    min_severity: str | None = None  # "notable" lists notable and critical
-    nct_id: str | None = None
-    limit: int | None = None
-    oldest_first: bool = False
-    unnotified: bool = False  # only changes no e-mail digest has carried yet
-
-
-def change_log(session: Session, query: ChangeQuery) -> list[dict[str, Any]]:
-    """Changes newest first (or oldest first), each with the study's title for context."""
-    stmt = select(Change, Study.brief_title).outerjoin(Study, Study.nct_id == Change.nct_id)
-    if query.since is not None:
-        stmt = stmt.where(Change.detected_at >= query.since)
-    if query.min_severity is not None:
-        allowed = [s for s in SEVERITIES if severity_rank(s) <= severity_rank(query.min_severity)]
-        stmt = stmt.where(Change.severity.in_(allowed))
-    if query.nct_id is not None:
-        stmt = stmt.where(Change.nct_id == query.nct_id)
-    if query.unnotified:
-        stmt = stmt.where(Change.notified_at.is_(None))
-    order = (Change.id,) if query.oldest_first else (Change.detected_at.desc(), Change.id.desc())
-    stmt = stmt.order_by(*order)
-    if query.limit is not None:
-        stmt = stmt.limit(query.limit)
-    return [change_dict(change, title) for change, title in session.execute(stmt)]
-
-
-def change_dict(change: Change, brief_title: str | None = None) -> dict[str, Any]:
-    return {
-        "id": change.id,
-        "detected_at": change.detected_at,
-        "nct_id": change.nct_id,
-        "brief_title": brief_title,
-        "search_name": change.search_name,
-        "field": change.field,
-        "old_value": change.old_value,
-        "new_value": change.new_value,
-        "severity": change.severity,
-        "from_version_id": change.from_version_id,
-        "to_version_id": change.to_version_id,
-        "refresh_run_id": change.refresh_run_id,
-        "notified_at": change.notified_at,
     }

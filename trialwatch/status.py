@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session
 
 from trialwatch import store
 from trialwatch.config import Config
-from trialwatch.lookup import reading, sqlite_file
 from trialwatch.models import RecordVersion, ReportRun, SearchHit, SearchState, Study
+from trialwatch.reader import reading, sqlite_file
 
 RECENT_RUNS = 5
 

@@ -14,23 +14,25 @@ import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from tests.conftest import BACKENDS, pg_schema
+from tests.conftest import BACKENDS
+from tests.schema_helpers import empty_database, upgrade_store_to, use_later_revision
 from trialwatch import schema
 from trialwatch.errors import StoreError
 from trialwatch.models import Base
-from trialwatch.store import make_engine, open_store, store_schema, upgrade_store
+from trialwatch.store import open_store, store_schema, upgrade_store
 
 MODEL_TABLES = set(Base.metadata.tables)
 
 
 @pytest.fixture(params=BACKENDS)
 def empty_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A database with no tables at all: a new SQLite file or an empty PostgreSQL schema."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'empty.db'}"
-        return
-    with pg_schema() as url:
+    with empty_database(request.param, tmp_path) as url:
         yield url
+
+
+@pytest.fixture
+def later_revision(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    return use_later_revision(tmp_path, monkeypatch)
 
 
 def _tables(url: str) -> set[str]:
@@ -136,41 +138,6 @@ def test_read_path_does_not_import_alembic(tmp_path):
     assert done.returncode == 0, done.stderr
 
 
-# -- a later revision (synthetic: a copy of the real scripts plus one made-up migration) ----------
-LATER_REVISION = '''"""Synthetic test revision: add changes.note."""
-
-import sqlalchemy as sa
-from alembic import op
-
-revision = "0999"
-down_revision = "{down}"
-branch_labels = None
-depends_on = None
-
-
-def upgrade() -> None:
-    with op.batch_alter_table("changes") as batch_op:
-        batch_op.add_column(sa.Column("note", sa.Text(), nullable=True))
-
-
-def downgrade() -> None:
-    with op.batch_alter_table("changes") as batch_op:
-        batch_op.drop_column("note")
-'''
-
-
-@pytest.fixture
-def later_revision(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    """Point trialwatch at migration scripts whose head is one synthetic revision past ours."""
-    scripts = tmp_path / "migrations"
-    shutil.copytree(Path(schema.__file__).parent / "migrations", scripts)
-    down = schema.HEAD_REVISION
-    (scripts / "versions" / "0999_synthetic.py").write_text(LATER_REVISION.format(down=down))
-    monkeypatch.setattr(schema, "SCRIPT_LOCATION", str(scripts))
-    monkeypatch.setattr(schema, "HEAD_REVISION", "0999")
-    return down
-
-
 def test_out_of_date_sqlite_is_upgraded_on_open(tmp_path, later_revision):
     empty_url = f"sqlite:///{tmp_path / 'old.db'}"
     upgrade_store_to(empty_url, later_revision)
@@ -192,17 +159,6 @@ def test_out_of_date_postgres_is_refused_then_upgraded_by_the_command(pg_url, la
     assert upgrade_store(pg_url).status == "outdated"
     open_store(pg_url).dispose()
     assert store_schema(pg_url).revision == "0999"
-
-
-def upgrade_store_to(url: str, revision: str) -> None:
-    from alembic import command
-
-    engine = make_engine(url)
-    try:
-        with engine.begin() as conn:
-            command.upgrade(schema.alembic_config(conn), revision)
-    finally:
-        engine.dispose()
 
 
 def _copy_scripts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, *, keep: bool) -> Path:

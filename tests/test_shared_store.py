@@ -158,3 +158,22 @@ def test_upsert_inserts_then_updates_on_conflict(db_url):
     assert "depression" in str(rows[1][3])
     hits = _rows(db_url, "SELECT search_name, nct_id, present FROM search_hits")
     assert [(s, n, bool(present)) for s, n, present in hits] == [("tr", "NCT02552212", False)]
+
+
+def test_refresh_lock_is_per_store_not_per_postgres_database(pg_url):
+    """Two stores in one PostgreSQL database (a schema each) refresh independently."""
+    from tests.conftest import pg_schema
+    from trialwatch.locking import refresh_lock
+
+    with pg_schema() as other_url:
+        engines = [store.make_engine(url) for url in (pg_url, pg_url, other_url)]
+        try:
+            with refresh_lock(engines[0]):
+                with pytest.raises(LockBusy):
+                    with refresh_lock(engines[1]):
+                        pass  # the same store: busy
+                with refresh_lock(engines[2]):
+                    pass  # another store in the same database: free
+        finally:
+            for engine in engines:
+                engine.dispose()

@@ -6,7 +6,6 @@ A file lock beside a SQLite database; a session-level advisory lock on PostgreSQ
 from __future__ import annotations
 
 import time
-import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -15,7 +14,9 @@ from sqlalchemy import Engine, text
 
 from trialwatch.errors import LockBusy
 
-_PG_KEY = zlib.crc32(b"trialwatch-refresh")  # a stable 32-bit key for pg_advisory_lock
+# Advisory locks are per database. The second key scopes ours to the store's schema, so stores
+# that share a database (a schema each, as the tests do) never block one another.
+_PG_KEYS = "hashtext('trialwatch-refresh'), hashtext(coalesce(current_schema(), ''))"
 
 
 def lock_path_for(engine: Engine) -> Path | None:
@@ -41,16 +42,14 @@ def refresh_lock(engine: Engine, *, wait: float = 0.0) -> Iterator[None]:
     if engine.dialect.name == "postgresql":
         with engine.connect() as conn:
             deadline = time.monotonic() + wait
-            while not conn.execute(
-                text("SELECT pg_try_advisory_lock(:k)"), {"k": _PG_KEY}
-            ).scalar():
+            while not conn.execute(text(f"SELECT pg_try_advisory_lock({_PG_KEYS})")).scalar():
                 if time.monotonic() >= deadline:
                     raise LockBusy(message)
                 time.sleep(0.5)
             try:
                 yield
             finally:
-                conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": _PG_KEY})
+                conn.execute(text(f"SELECT pg_advisory_unlock({_PG_KEYS})"))
                 conn.commit()
         return
     path = lock_path_for(engine)

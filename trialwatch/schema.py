@@ -175,7 +175,9 @@ def _lock_for_migration(conn: Connection) -> None:
         # pysqlite leaves DDL outside any transaction; take the write lock explicitly instead.
         conn.exec_driver_sql("BEGIN IMMEDIATE")
     elif conn.dialect.name == "postgresql":
-        conn.execute(text("SELECT pg_advisory_xact_lock(hashtext('trialwatch-migrate'))"))
+        # Scoped to the store's schema, like the refresh lock (trialwatch.locking).
+        keys = "hashtext('trialwatch-migrate'), hashtext(coalesce(current_schema(), ''))"
+        conn.execute(text(f"SELECT pg_advisory_xact_lock({keys})"))
 
 
 def initial_layout() -> dict[str, set[str]]:

@@ -229,12 +229,17 @@ class Writeup:
         notes = ""
         if path.exists() and NOTES in path.read_text(encoding="utf-8"):
             notes = path.read_text(encoding="utf-8").split(NOTES, 1)[1]
+        lines = self.lines  # the goals table (printed last) goes first in the file
+        goals = lines.index("## Goals")
+        first = next(i for i, line in enumerate(lines) if line.startswith("## "))
         body = [
             "# Benchmark results",
             "",
             "Written by `python -m bench` (see README, *Benchmarks*). Figures from one run.",
             "",
-            *self.lines,
+            *lines[:first],
+            *lines[goals:],
+            *lines[first:goals],
             NOTES,
         ]
         path.write_text("\n".join(body) + (notes or "\n"), encoding="utf-8")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import subprocess
 import sys
@@ -52,6 +53,7 @@ def test_show_text_lists_outcomes_and_latest_changes(ctgov, make_config):
     config = populate(ctgov, make_config)
     result = run(config, "show", "NCT02552212")
     assert result.exit_code == 0, result.output
+    assert gc.isenabled()  # paused only while the lookup ran
     assert "Start:              2015-09 (ACTUAL)" in result.stdout
     assert "Primary outcomes (11):" in result.stdout
     assert "Placebo (FAS): 7.0" in result.stdout and "p=<0.001" in result.stdout

@@ -35,11 +35,20 @@ class Context:
 
 
 class CommandFailed(click.ClickException):
-    """A TrialwatchError as click shows it: `Error: <one line>` and the error's exit code."""
+    """A TrialwatchError as click shows it: `Error: <one line>`, exit code 1."""
 
-    def __init__(self, error: TrialwatchError) -> None:
-        super().__init__(str(error))
-        self.exit_code = error.exit_code
+    exit_code = 1
+
+
+class BadInput(CommandFailed):
+    """A TrialwatchError for bad input or configuration: exit code 2."""
+
+    exit_code = 2
+
+
+def as_click_error(error: TrialwatchError) -> CommandFailed:
+    # click keeps exit_code on the class, so each exit code has a class of its own
+    return (BadInput if error.exit_code == BadInput.exit_code else CommandFailed)(str(error))
 
 
 class TrialwatchGroup(click.Group):
@@ -50,7 +59,7 @@ class TrialwatchGroup(click.Group):
         try:
             return super().invoke(ctx)
         except TrialwatchError as exc:
-            raise CommandFailed(exc) from None
+            raise as_click_error(exc) from None
 
 
 @click.group(cls=TrialwatchGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import gc
 import re
+import sys
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, ParamSpec, TypeVar
@@ -55,7 +56,7 @@ def short_lived(command: Callable[P, R]) -> Callable[P, R]:
 
 def progress_for(obj: Context) -> output.Progress:
     """Progress on a terminal's standard error only, and not with -q."""
-    return output.Progress(output.is_tty(click.get_text_stream("stderr")) and obj.verbosity >= 0)
+    return output.Progress(output.is_tty(sys.stderr) and obj.verbosity >= 0)
 
 
 def note(obj: Context, message: str | None) -> None:

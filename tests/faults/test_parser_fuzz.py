@@ -178,9 +178,7 @@ def test_parse_study_never_raises_and_names_what_it_could_not_parse(damaged: Dam
         source, untouched = node_at(record, path), node_at(original, path)
         # type-strict: 0 == False in Python, but a 0 where the registry sends false is damage
         same = type(source) is type(untouched) and source == untouched
-        if same and all(
-            node_at(record, path[:i]) is not None for i in range(1, len(path))
-        ):
+        if same and all(node_at(record, path[:i]) is not None for i in range(1, len(path))):
             assert now == was, f"{name} changed though its source did not"
             continue
         if _empty(was) or not _empty(now) or source in ([], {}, ""):

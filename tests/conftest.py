@@ -175,6 +175,17 @@ def param_matcher(**expected: str | None) -> Any:
     return match
 
 
+def query_rows(db_url: str, sql: str) -> list[tuple]:
+    """The rows an SQL query returns from the store at `db_url`."""
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(db_url)
+    with engine.connect() as conn:
+        rows = [tuple(r) for r in conn.execute(sa.text(sql))]
+    engine.dispose()
+    return rows
+
+
 def table_contents(db_url: str, tables: tuple[str, ...] | None = None) -> dict[str, list[tuple]]:
     """Every row of the data tables, sorted: to prove a failed run changed nothing."""
     import sqlalchemy as sa

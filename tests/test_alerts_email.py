@@ -15,7 +15,7 @@ import pytest
 import responses
 import sqlalchemy as sa
 
-from tests.conftest import API, page, study
+from tests.conftest import API, page, query_rows, study
 from tests.smtp_server import SmtpServer, free_port, running_smtp
 from trialwatch import services
 from trialwatch.config import load_config
@@ -138,7 +138,7 @@ def test_failed_send_keeps_changes_pending_and_the_next_run_sends_them(
     assert len(warning) == 1 and f"127.0.0.1:{closed}" in warning[0]
     assert "go out with the next run" in warning[0]
     assert not any(sent for _n, _f, sent in _notified(db_url))
-    runs = _rows(db_url, "SELECT outcome FROM refresh_runs ORDER BY id")
+    runs = query_rows(db_url, "SELECT outcome FROM refresh_runs ORDER BY id")
     assert runs == [("ok",), ("ok",)]
 
     fixed = load_config(_config(make_config, smtp.alerts_config()))
@@ -195,11 +195,3 @@ def test_a_bug_in_alerts_never_fails_the_refresh(ctgov, make_config, db_url, smt
     assert sum("template exploded" in n for n in result.notes) == 2  # feed and e-mail
     assert smtp.received == []
     assert not any(sent for _n, _f, sent in _notified(db_url))
-
-
-def _rows(db_url: str, sql: str) -> list[tuple]:
-    engine = sa.create_engine(db_url)
-    with engine.connect() as conn:
-        rows = [tuple(r) for r in conn.execute(sa.text(sql))]
-    engine.dispose()
-    return rows

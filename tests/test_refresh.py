@@ -6,7 +6,16 @@ import pytest
 import responses
 import sqlalchemy as sa
 
-from tests.conftest import API, ids_matcher, page, param_matcher, reset_api, study, table_contents
+from tests.conftest import (
+    API,
+    ids_matcher,
+    page,
+    param_matcher,
+    query_rows,
+    reset_api,
+    study,
+    table_contents,
+)
 from trialwatch import services
 from trialwatch.config import load_config
 from trialwatch.errors import ApiError
@@ -18,14 +27,6 @@ def _count(db_url: str, table: str) -> int:
         n = conn.execute(sa.text(f"SELECT count(*) FROM {table}")).scalar_one()
     engine.dispose()
     return int(n)
-
-
-def _rows(db_url: str, sql: str) -> list[tuple]:
-    engine = sa.create_engine(db_url)
-    with engine.connect() as conn:
-        rows = [tuple(r) for r in conn.execute(sa.text(sql))]
-    engine.dispose()
-    return rows
 
 
 def test_first_refresh_stores_versions_and_study_state(ctgov, make_config, db_url):
@@ -40,7 +41,7 @@ def test_first_refresh_stores_versions_and_study_state(ctgov, make_config, db_ur
     assert result.new_versions == 2 and result.changes == 0
     assert result.requests == 2  # /version + one batch for both ids
     assert _count(db_url, "record_versions") == 2
-    rows = _rows(
+    rows = query_rows(
         db_url, "SELECT nct_id, overall_status, start_date, enrollment FROM studies ORDER BY 1"
     )
     assert rows == [
@@ -70,7 +71,7 @@ def test_derived_only_pair_is_two_versions_and_no_change(ctgov, make_config, db_
     assert second.new_versions == 1 and second.changes == 0
     assert _count(db_url, "record_versions") == 2
     assert _count(db_url, "changes") == 0
-    assert _rows(db_url, "SELECT version_holder FROM studies") == [("2024-01-03",)]
+    assert query_rows(db_url, "SELECT version_holder FROM studies") == [("2024-01-03",)]
 
 
 def test_failed_refresh_leaves_store_unchanged_and_logs_the_run(ctgov, make_config, db_url):
@@ -97,7 +98,7 @@ def test_failed_refresh_leaves_store_unchanged_and_logs_the_run(ctgov, make_conf
     with pytest.raises(ApiError, match="HTML page"):
         services.refresh(cfg, full=True)
     assert table_contents(db_url) == before
-    runs = _rows(db_url, "SELECT outcome, error FROM refresh_runs ORDER BY id")
+    runs = query_rows(db_url, "SELECT outcome, error FROM refresh_runs ORDER BY id")
     assert runs[0][0] == "ok" and runs[1][0] == "failed" and "HTML" in runs[1][1]
 
 
@@ -121,14 +122,14 @@ def test_studies_entering_and_leaving_a_search_are_recorded(ctgov, make_config, 
     )
     second = services.refresh(cfg, full=True)
     assert second.searches["s"]["entered"] == 1 and second.searches["s"]["left"] == 1
-    changes = _rows(
+    changes = query_rows(
         db_url, "SELECT nct_id, field, new_value, severity FROM changes ORDER BY nct_id"
     )
     assert changes == [
         ("NCT03418623", "search", "left s", "minor"),
         ("NCT06171568", "search", "entered s", "notable"),
     ]
-    hits = _rows(db_url, "SELECT nct_id, present FROM search_hits ORDER BY nct_id")
+    hits = query_rows(db_url, "SELECT nct_id, present FROM search_hits ORDER BY nct_id")
     assert [(n, bool(p)) for n, p in hits] == [
         ("NCT03418623", False),
         ("NCT03630471", True),
@@ -176,9 +177,9 @@ def test_a_status_change_is_logged_as_critical(ctgov, make_config, db_url):
     reset_api(ctgov).get(f"{API}/studies", json=page(edited))
     result = services.refresh(cfg)
     assert result.kind == "incremental" and result.new_versions == 1
-    rows = _rows(db_url, "SELECT field, old_value, new_value, severity FROM changes")
+    rows = query_rows(db_url, "SELECT field, old_value, new_value, severity FROM changes")
     assert ("overall_status", "COMPLETED", "TERMINATED", "critical") in rows
-    assert _rows(db_url, "SELECT overall_status FROM studies") == [("TERMINATED",)]
+    assert query_rows(db_url, "SELECT overall_status FROM studies") == [("TERMINATED",)]
 
 
 def test_alias_not_found_and_capped_search_are_reported(ctgov, make_config):

@@ -13,13 +13,12 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-import sqlalchemy as sa
 from apscheduler.events import EVENT_JOB_EXECUTED, JobExecutionEvent
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from tests.conftest import API, page, reset_api, study, table_contents
+from tests.conftest import API, page, query_rows, reset_api, study, table_contents
 from trialwatch import jobs, scheduler, services, store
 from trialwatch.config import load_config, parse_config
 from trialwatch.crontab import previous_fire_time, weekday_names
@@ -39,14 +38,6 @@ def _clear_stop_flag():
 
 def _config(tmp_path: Path, toml: str = ""):
     return parse_config(tomllib.loads(toml), tmp_path / "config.toml")
-
-
-def _rows(db_url: str, sql: str) -> list[tuple]:
-    engine = sa.create_engine(db_url)
-    with engine.connect() as conn:
-        rows = [tuple(r) for r in conn.execute(sa.text(sql))]
-    engine.dispose()
-    return rows
 
 
 def _serve_study(ctgov) -> None:
@@ -186,9 +177,9 @@ def test_short_real_run_with_an_interval_trigger(ctgov, make_config, db_url, cap
 
     assert outcomes[0] == (scheduler.CATCH_UP_JOB_ID, jobs.Outcome.OK)
     assert all(retval is jobs.Outcome.OK for _, retval in outcomes)
-    runs = _rows(db_url, "SELECT trigger, outcome FROM refresh_runs ORDER BY id")
+    runs = query_rows(db_url, "SELECT trigger, outcome FROM refresh_runs ORDER BY id")
     assert runs[0] == ("catch-up", "ok") and runs[1:3] == [("schedule", "ok")] * 2
-    assert _rows(db_url, "SELECT count(*) FROM record_versions") == [(1,)]
+    assert query_rows(db_url, "SELECT count(*) FROM record_versions") == [(1,)]
     assert (config.report_dir / "index.html").is_file()
     lines = [r.getMessage() for r in caplog.records if r.getMessage().startswith("run ok")]
     assert len(lines) == len(outcomes)
@@ -205,7 +196,7 @@ def test_run_missed_while_asleep_becomes_one_catch_up(ctgov, make_config, db_url
     done = threading.Event()
     service.scheduler.add_listener(lambda e: done.set(), EVENT_JOB_EXECUTED)
     _run_until(service, done)
-    assert _rows(db_url, "SELECT trigger, outcome FROM refresh_runs") == [("catch-up", "ok")]
+    assert query_rows(db_url, "SELECT trigger, outcome FROM refresh_runs") == [("catch-up", "ok")]
 
 
 # -- failures and retries ----------------------------------------------------------------------
@@ -231,7 +222,7 @@ def test_failed_run_keeps_store_and_report_and_is_retried_with_backoff(
     assert (table_contents(db_url), report.read_bytes(), report.stat().st_mtime_ns) == before
     failed = [r for r in caplog.records if r.getMessage().startswith("run failed (schedule)")]
     assert len(failed) == 1 and "HTML" in failed[0].getMessage()
-    assert _rows(db_url, "SELECT outcome FROM refresh_runs ORDER BY id")[-1] == ("failed",)
+    assert query_rows(db_url, "SELECT outcome FROM refresh_runs ORDER BY id")[-1] == ("failed",)
 
     service = scheduler.ScheduledService(config)
     delays = []
@@ -317,7 +308,9 @@ def test_stop_during_a_refresh_rolls_it_back(ctgov, make_config, db_url, caplog)
     caplog.set_level(logging.INFO, logger="trialwatch.schedule")
     assert jobs.run_loaded(config, "schedule") is jobs.Outcome.STOPPED
     assert (table_contents(db_url), report.read_bytes()) == before
-    (outcome, error), *_ = _rows(db_url, "SELECT outcome, error FROM refresh_runs ORDER BY id DESC")
+    (outcome, error), *_ = query_rows(
+        db_url, "SELECT outcome, error FROM refresh_runs ORDER BY id DESC"
+    )
     assert outcome == "failed" and "SIGTERM during the refresh; it was rolled back" in error
     assert any(r.getMessage().startswith("run stopped (schedule)") for r in caplog.records)
 

@@ -13,8 +13,8 @@ from email.utils import format_datetime, make_msgid, parseaddr
 
 from trialwatch import __version__
 from trialwatch.config import EmailConfig
-from trialwatch.feed import template_env
 from trialwatch.notices import StudyNotice, clean_text
+from trialwatch.templating import environment
 
 MAX_STUDIES = 50  # a digest lists this many studies; a longer one points to the report
 
@@ -46,7 +46,7 @@ def build_digest(
     message = _message(email, subject, now)
     message.set_content(_plain(shown, more, summary, title, report_url))
     html = (
-        template_env()
+        environment()
         .get_template("digest.html.j2")
         .render(
             subject=subject,

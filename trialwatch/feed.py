@@ -11,35 +11,19 @@ import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
 from pathlib import Path
-
-from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from trialwatch import __version__
 from trialwatch.notices import (
     StudyNotice,
     atom_time,
-    clean_text,
     feed_namespace,
     join_url,
     notice_id,
 )
+from trialwatch.templating import environment
 
 FEED_FILE = "feed.xml"
-
-
-@cache
-def template_env() -> Environment:
-    """Templates for alerts, autoescaped whatever the file name (.j2 is not known to Jinja)."""
-    env = Environment(
-        loader=PackageLoader("trialwatch", "templates"),
-        autoescape=True,
-        undefined=StrictUndefined,
-        keep_trailing_newline=True,
-    )
-    env.filters["clean"] = clean_text
-    return env
 
 
 @dataclass(frozen=True)
@@ -76,7 +60,7 @@ def render_feed(
     ]
     newest = max((n.detected_at for n in notices), default=now)
     return (
-        template_env()
+        environment()
         .get_template("feed.atom.j2")
         .render(
             feed_id=namespace.urn,

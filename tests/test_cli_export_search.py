@@ -140,7 +140,7 @@ def test_show_live_fetches_and_stores(ctgov, make_config, db_url):
     config = make_config(studies=[])
     record = study("NCT00763412")
     ctgov.get(f"{API}/studies", json=page(record), match=[ids_matcher("NCT00763412")])
-    result = run(config, "show", "nct763412", "--live", "--json")
+    result = run(config, "show", "nct00763412", "--live", "--json")
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["overall_status"] == "COMPLETED"
     assert "Stored a new version of NCT00763412" in result.stderr

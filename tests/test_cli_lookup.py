@@ -26,7 +26,7 @@ SHOW_KEYS = {
 
 def test_show_json_has_the_registry_values_verbatim(ctgov, make_config):
     config = populate(ctgov, make_config)
-    result = run(config, "show", "  nct2552212 ", "--json")  # lower case, spaces, no padding
+    result = run(config, "show", "  nct02552212 ", "--json")  # lower case, spaces
     assert result.exit_code == 0, result.output
     d = json.loads(result.stdout)
     assert SHOW_KEYS <= set(d)
@@ -176,7 +176,7 @@ def test_changes_filters(ctgov, make_config):
     assert {c["severity"] for c in notable} == {"critical", "notable"}
     assert json.loads(run(config, "changes", "--since", "7d", "--json").stdout) == everything
     assert json.loads(run(config, "changes", "--since", "2999-01-01", "--json").stdout) == []
-    one = json.loads(run(config, "changes", "--study", "nct973089", "--json").stdout)
+    one = json.loads(run(config, "changes", "--study", "nct00973089", "--json").stdout)
     assert [c["nct_id"] for c in one] == ["NCT00973089"]
     limited = run(config, "changes", "--limit", "1")
     assert limited.stdout.count("\n") == 2 and "more with --limit" in limited.stderr  # TSV

@@ -30,9 +30,9 @@ def test_the_clinics_config_loads():
 
 def test_defaults_and_env_override(tmp_path, monkeypatch):
     path = tmp_path / "c.toml"
-    path.write_text('[[studies]]\nnct_id = " nct1558063 "\n')
+    path.write_text('[[studies]]\nnct_id = " nct01558063 "\n')
     cfg = load_config(path)
-    assert cfg.cited_ids == ["NCT01558063"]  # normalised: case, spaces, zero padding
+    assert cfg.cited_ids == ["NCT01558063"]  # normalised: case and spaces
     assert cfg.api.base_url == "https://clinicaltrials.gov/api/v2" and cfg.api.min_interval == 1.0
     assert cfg.report_dir == (tmp_path / "reports").resolve()
     monkeypatch.setenv("TRIALWATCH_DATABASE_URL", "sqlite:////elsewhere/x.db")

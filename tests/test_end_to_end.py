@@ -26,7 +26,7 @@ def test_refresh_process_against_a_local_api(tmp_path):
         config.write_text(
             f'[api]\nbase_url = "{api.url}"\nmin_interval = 0\n'
             f'[database]\nurl = "sqlite:///{db.name}"\n'
-            '[[studies]]\nnct_id = "NCT02552212"\n[[studies]]\nnct_id = "nct763412"\n'
+            '[[studies]]\nnct_id = "NCT02552212"\n[[studies]]\nnct_id = "nct00763412"\n'
             '[[searches]]\nname = "aud"\nparams = { "query.cond" = "alcohol" }\n'
         )
         first = _refresh(config)

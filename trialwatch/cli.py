@@ -83,7 +83,9 @@ def cli(ctx: click.Context, config_path: str | None, verbose: int, quiet: bool) 
       trialwatch --config config.toml refresh
     """
     verbosity = -1 if quiet else verbose
-    level = logging.ERROR if quiet else (logging.DEBUG if verbose > 1 else logging.INFO)
+    # Commands print their own results; log lines are for problems, or for detail with -v.
+    levels = {0: logging.WARNING, 1: logging.INFO}
+    level = logging.ERROR if quiet else levels.get(verbose, logging.DEBUG)
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     if verbose < 2:
         logging.getLogger("urllib3").setLevel(logging.WARNING)
@@ -215,6 +217,8 @@ def schedule(obj: Context, once: bool) -> None:
     """
     from trialwatch import scheduler
 
+    if obj.verbosity == 0:  # a service's log is its output: one line per run
+        logging.getLogger("trialwatch").setLevel(logging.INFO)
     config = obj.config()
     if once:
         if scheduler.run_once(config) is scheduler.jobs.Outcome.FAILED:

@@ -73,7 +73,7 @@ def note(obj: Context, message: str | None) -> None:
 def show(obj: Context, nct_id: str, live: bool, as_json: bool) -> None:
     """A study from the store: status, dates, results, primary outcomes, latest changes.
 
-    NCT_ID may be lower case or lack zero padding (nct1558063). With -v, every change is listed
+    NCT_ID may be lower case (nct01558063). With -v, every change is listed
     (by default the latest 10).
 
     \b

@@ -6,26 +6,25 @@ import re
 
 from trialwatch.errors import InvalidNctId
 
-# The API accepts NCT + up to 8 digits without zero padding; the canonical form is padded to 8.
-_LOOSE = re.compile(r"^NCT0*([1-9]\d{0,7})$")
+# Exactly 8 digits, as registered. The API would also take unpadded ids (NCT123), but a short id
+# typed by a person is far more often a dropped digit than a shorthand, so it is refused.
 CANONICAL = re.compile(r"^NCT\d{8}$")
 
 
 def normalize_nct_id(raw: object) -> str:
     """Return the canonical `NCT01234567` form of `raw`, or raise InvalidNctId.
 
-    Accepts lower case, surrounding white space and missing zero padding (as the API does).
+    Accepts lower case and surrounding white space.
     """
     if not isinstance(raw, str):
         raise InvalidNctId(f"{raw!r} is not an NCT id (expected text like NCT01558063)")
     text = raw.strip().upper()
-    match = _LOOSE.match(text)
-    if not match:
+    if not CANONICAL.match(text):
         raise InvalidNctId(
             f"{raw.strip()!r} is not an NCT id: expected 'NCT' followed by 8 digits, "
             "for example NCT01558063"
         )
-    return f"NCT{int(match.group(1)):08d}"
+    return text
 
 
 def split_valid(raw_ids: list[str]) -> tuple[list[str], dict[str, str]]:

@@ -14,7 +14,7 @@ from typing import Any
 import click
 
 from trialwatch import __version__, commands
-from trialwatch.errors import TrialwatchError
+from trialwatch.errors import LockBusy, TrialwatchError
 
 log = logging.getLogger("trialwatch")
 
@@ -111,7 +111,10 @@ def refresh(obj: Context, full: bool, wait: float) -> None:
     from trialwatch import services
 
     config = obj.config()
-    result = services.refresh(config, full=full, lock_wait=wait)
+    try:
+        result = services.refresh(config, full=full, lock_wait=wait)
+    except LockBusy as exc:
+        raise LockBusy(f"{exc} Or add --wait SECONDS to wait for it.") from None
     for note in result.notes:
         click.echo(note, err=True)
     obj.echo(result.summary_line())

@@ -130,6 +130,7 @@ def test_two_refreshes_at_once(api: FakeApi, config: Path, db_url: str):
         assert second.stderr.startswith(
             "Error: Another trialwatch refresh is running on this database; it was left alone."
         )
+        assert "Or add --wait SECONDS to wait for it." in second.stderr
         assert table_contents(db_url) == before
         assert query(db_url, "SELECT count(*) FROM refresh_runs")[0][0] == runs_before + 1
         api.delay = 0

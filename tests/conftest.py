@@ -175,6 +175,23 @@ def param_matcher(**expected: str | None) -> Any:
     return match
 
 
+@pytest.fixture(params=BACKENDS)
+def empty_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """An empty database (no tables yet) on each backend."""
+    from tests.schema_helpers import empty_database
+
+    with empty_database(request.param, tmp_path) as url:
+        yield url
+
+
+@pytest.fixture
+def later_revision(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A synthetic schema revision after the real head (see tests/schema_helpers.py)."""
+    from tests.schema_helpers import use_later_revision
+
+    return use_later_revision(tmp_path, monkeypatch)
+
+
 def query_rows(db_url: str, sql: str) -> list[tuple]:
     """The rows an SQL query returns from the store at `db_url`."""
     import sqlalchemy as sa

@@ -3,27 +3,13 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 import sqlalchemy as sa
 
-from tests.conftest import BACKENDS
 from tests.faults.harness import run_cli
-from tests.schema_helpers import empty_database, upgrade_store_to, use_later_revision
+from tests.schema_helpers import upgrade_store_to
 from trialwatch.store import store_schema
-
-
-@pytest.fixture(params=BACKENDS)
-def empty_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    with empty_database(request.param, tmp_path) as url:
-        yield url
-
-
-@pytest.fixture
-def later_revision(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    return use_later_revision(tmp_path, monkeypatch)
 
 
 def _config(tmp_path: Path, url: str) -> Path:

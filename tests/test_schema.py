@@ -6,7 +6,6 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,25 +13,13 @@ import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from tests.conftest import BACKENDS
-from tests.schema_helpers import empty_database, upgrade_store_to, use_later_revision
+from tests.schema_helpers import upgrade_store_to
 from trialwatch import schema
 from trialwatch.errors import StoreError
 from trialwatch.models import Base
 from trialwatch.store import open_store, store_schema, upgrade_store
 
 MODEL_TABLES = set(Base.metadata.tables)
-
-
-@pytest.fixture(params=BACKENDS)
-def empty_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    with empty_database(request.param, tmp_path) as url:
-        yield url
-
-
-@pytest.fixture
-def later_revision(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    return use_later_revision(tmp_path, monkeypatch)
 
 
 def _tables(url: str) -> set[str]:

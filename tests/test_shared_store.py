@@ -12,24 +12,14 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from tests.conftest import API, page, study
+from tests.conftest import API, page, query_rows, study
 from trialwatch import services, store
 from trialwatch.config import load_config
 from trialwatch.errors import LockBusy
 from trialwatch.models import RecordVersion, SearchHit, SearchState, utcnow
 from trialwatch.refresh import RefreshResult
-
-
-def _rows(db_url: str, sql: str) -> list[tuple]:
-    engine = sa.create_engine(db_url)
-    try:
-        with engine.connect() as conn:
-            return [tuple(r) for r in conn.execute(sa.text(sql))]
-    finally:
-        engine.dispose()
 
 
 class HeldRefresh:
@@ -84,8 +74,12 @@ def test_second_refresh_exits_clearly_while_one_runs(ctgov, make_config, db_url)
     finally:
         first = held.finish()
     assert first.new_versions == 1
-    assert _rows(db_url, "SELECT outcome FROM refresh_runs") == [("ok",)]  # the other: no trace
-    assert _rows(db_url, "SELECT nct_id, version_no FROM record_versions") == [("NCT02552212", 1)]
+    assert query_rows(db_url, "SELECT outcome FROM refresh_runs") == [
+        ("ok",)
+    ]  # the other: no trace
+    assert query_rows(db_url, "SELECT nct_id, version_no FROM record_versions") == [
+        ("NCT02552212", 1)
+    ]
 
 
 def test_second_refresh_with_wait_runs_after_the_first_without_duplicates(
@@ -108,8 +102,8 @@ def test_second_refresh_with_wait_runs_after_the_first_without_duplicates(
     waiter.join(timeout=30)
     assert second["done_at"] >= released_at  # it waited for the first to finish
     assert first.new_versions == 1 and second["result"].new_versions == 0
-    assert _rows(db_url, "SELECT outcome FROM refresh_runs ORDER BY id") == [("ok",), ("ok",)]
-    assert _rows(db_url, "SELECT count(*) FROM record_versions") == [(1,)]
+    assert query_rows(db_url, "SELECT outcome FROM refresh_runs ORDER BY id") == [("ok",), ("ok",)]
+    assert query_rows(db_url, "SELECT count(*) FROM record_versions") == [(1,)]
 
 
 def test_a_duplicate_version_number_is_refused_by_the_database(db_url):
@@ -128,7 +122,7 @@ def test_a_duplicate_version_number_is_refused_by_the_database(db_url):
             session.add(RecordVersion(**{**row, "content_hash": "c" * 64}))
     finally:
         engine.dispose()
-    assert _rows(db_url, "SELECT content_hash FROM record_versions") == [("a" * 64,)]
+    assert query_rows(db_url, "SELECT content_hash FROM record_versions") == [("a" * 64,)]
 
 
 def _search(name: str, cond: str, count: int, **extra: Any) -> dict[str, Any]:
@@ -150,13 +144,15 @@ def test_upsert_inserts_then_updates_on_conflict(db_url):
             store.upsert(session, SearchHit, [{**hit, "present": False}])
     finally:
         engine.dispose()
-    rows = _rows(db_url, "SELECT name, total_count, capped, params FROM searches ORDER BY name")
+    rows = query_rows(
+        db_url, "SELECT name, total_count, capped, params FROM searches ORDER BY name"
+    )
     assert [(name, count, bool(capped)) for name, count, capped, _ in rows] == [
         ("pain", 5, False),
         ("tr", 4, True),  # capped was not given, so it kept its value (not the model default)
     ]
     assert "depression" in str(rows[1][3])
-    hits = _rows(db_url, "SELECT search_name, nct_id, present FROM search_hits")
+    hits = query_rows(db_url, "SELECT search_name, nct_id, present FROM search_hits")
     assert [(s, n, bool(present)) for s, n, present in hits] == [("tr", "NCT02552212", False)]
 
 

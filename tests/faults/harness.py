@@ -24,10 +24,9 @@ from unittest import mock
 from urllib.parse import parse_qs, urlsplit
 
 import responses
-import sqlalchemy as sa
 from click.testing import CliRunner
 
-from tests.conftest import API, VERSION, page, study, table_contents
+from tests.conftest import API, VERSION, page, query_rows, study, table_contents
 from trialwatch import services
 from trialwatch.config import load_config
 
@@ -187,13 +186,7 @@ class Clinic:
         return rows[0]
 
 
-def query(db_url: str, sql: str) -> list[tuple]:
-    engine = sa.create_engine(db_url)
-    try:
-        with engine.connect() as conn:
-            return [tuple(r) for r in conn.execute(sa.text(sql))]
-    finally:
-        engine.dispose()
+query = query_rows  # the fault cases read the store with the shared helper
 
 
 def set_up_clinic(ctgov: responses.RequestsMock, make_config: Callable[..., Path], db_url: str,

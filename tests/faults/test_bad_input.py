@@ -9,17 +9,10 @@ import re
 from typing import Any
 
 import pytest
-import responses
 import sqlalchemy as sa
 
 from tests.conftest import table_contents
-from tests.faults.harness import CITED, Clinic, assert_recovers, query, run_cli, set_up_clinic
-
-
-@pytest.fixture
-def clinic(ctgov: responses.RequestsMock, make_config: Any, db_url: str) -> Clinic:
-    return set_up_clinic(ctgov, make_config, db_url)
-
+from tests.faults.harness import CITED, Clinic, assert_recovers, query, run_cli
 
 # (case id, text in the good config, its replacement, message naming key and problem)
 CONFIG_CASES = [

@@ -18,7 +18,7 @@ import pytest
 import responses
 
 from tests.conftest import API, study
-from tests.faults.harness import CITED, Clinic, query, run_cli, set_up_clinic, updated_record
+from tests.faults.harness import CITED, Clinic, query, run_cli, updated_record
 
 NCT = CITED[0]
 Record = dict[str, Any]
@@ -117,11 +117,6 @@ CASES: list[tuple[str, Callable[[Record], None], dict[str, Any], list[str]]] = [
      {"brief_title": RTL, "lead_sponsor": "Hôpital Universitaire de Genève",
       "conditions": ["抑郁症", "Dépression 🧠", "e\u0301 combining"]}, []),
 ]  # fmt: skip
-
-
-@pytest.fixture
-def clinic(ctgov: responses.RequestsMock, make_config: Any, db_url: str) -> Clinic:
-    return set_up_clinic(ctgov, make_config, db_url)
 
 
 @pytest.mark.parametrize(

@@ -21,8 +21,8 @@ from trialwatch import report_writer
 
 
 @pytest.fixture
-def clinic(ctgov: responses.RequestsMock, make_config: Any, db_url: str) -> Clinic:
-    clinic = set_up_clinic(ctgov, make_config, db_url)
+def clinic(clinic: Clinic) -> Clinic:
+    """The shared clinic (tests/faults/conftest.py), checked to have a report to protect."""
     assert (clinic.report_dir / "index.html").is_file()
     return clinic
 

@@ -92,11 +92,6 @@ FAILURES = [
 ]  # fmt: skip
 
 
-@pytest.fixture
-def clinic(ctgov: responses.RequestsMock, make_config: Any, db_url: str) -> Clinic:
-    return set_up_clinic(ctgov, make_config, db_url)
-
-
 @pytest.mark.parametrize(
     ("target", "answer", "message"), [pytest.param(*c[1:], id=c[0]) for c in FAILURES]
 )

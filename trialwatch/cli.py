@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import logging
 import sys
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
 import click
 
-from trialwatch import __version__, commands
+from trialwatch import __version__, commands, commands_io, output
 from trialwatch.errors import LockBusy, TrialwatchError
 
 log = logging.getLogger("trialwatch")
@@ -32,6 +33,15 @@ class Context:
     def echo(self, message: str) -> None:
         if self.verbosity >= 0:
             click.echo(message)
+
+    def note(self, message: str | None) -> None:
+        """A remark on standard error (none with -q, none for an empty message)."""
+        if message and self.verbosity >= 0:
+            click.echo(message, err=True)
+
+    def progress(self) -> AbstractContextManager[output.Progress]:
+        """Progress on a terminal's standard error only, and not with -q."""
+        return output.progress(output.is_tty(sys.stderr) and self.verbosity >= 0)
 
 
 class CommandFailed(click.ClickException):
@@ -307,7 +317,10 @@ def _shown(url: str) -> str:
     return make_url(url).render_as_string(hide_password=True)
 
 
-commands.register(cli)  # show, search, history, changes, export, status
+# the staff commands: reading the store, and reaching outside it
+for command in (commands.show, commands.history, commands.changes, commands.status,
+                commands_io.search, commands_io.export):  # fmt: skip
+    cli.add_command(command)
 
 
 def main() -> None:

@@ -1,5 +1,5 @@
 """Staff commands that read the store: show, history, changes, status (search and export are in
-`trialwatch.commands_io`).
+`trialwatch.commands_io`; `trialwatch.cli` adds both to the group).
 
 Each parses its options, loads the config, calls one function and prints. Queries live in
 `trialwatch.lookup` and `trialwatch.status`, text views in `trialwatch.views`, files in
@@ -12,7 +12,6 @@ from __future__ import annotations
 import functools
 import gc
 import re
-import sys
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, ParamSpec, TypeVar
@@ -20,16 +19,13 @@ from typing import TYPE_CHECKING, ParamSpec, TypeVar
 import click
 
 from trialwatch import output
+from trialwatch.changes import SEVERITIES
 from trialwatch.errors import UsageError
 
 if TYPE_CHECKING:
     from trialwatch.cli import Context
 
-SEVERITY_CHOICES = ("critical", "notable", "minor")  # same as trialwatch.changes.SEVERITIES
 LIVE_LOCK_WAIT = 10.0  # seconds `show --live` waits for a running refresh before giving up
-json_option = click.option(
-    "--json", "as_json", is_flag=True, help="Print JSON (for scripts) instead of text."
-)
 
 
 P = ParamSpec("P")
@@ -54,20 +50,10 @@ def short_lived(command: Callable[P, R]) -> Callable[P, R]:
     return run
 
 
-def progress_for(obj: Context) -> output.Progress:
-    """Progress on a terminal's standard error only, and not with -q."""
-    return output.Progress(output.is_tty(sys.stderr) and obj.verbosity >= 0)
-
-
-def note(obj: Context, message: str | None) -> None:
-    if message and obj.verbosity >= 0:
-        click.echo(message, err=True)
-
-
 @click.command()
 @click.argument("nct_id")
 @click.option("--live", is_flag=True, help="Fetch the record from the registry now and store it.")
-@json_option
+@output.json_option
 @click.pass_obj
 @short_lived
 def show(obj: Context, nct_id: str, live: bool, as_json: bool) -> None:
@@ -90,14 +76,11 @@ def show(obj: Context, nct_id: str, live: bool, as_json: bool) -> None:
     if live:
         from trialwatch import services
 
-        bar = progress_for(obj)
-        bar.update(f"Fetching {nct} from ClinicalTrials.gov…")
-        try:
+        with obj.progress() as bar:
+            bar.update(f"Fetching {nct} from ClinicalTrials.gov…")
             fetched = services.fetch_study(config, nct, lock_wait=LIVE_LOCK_WAIT)
-        finally:
-            bar.close()
-        note(obj, fetched.note)
-        note(obj, f"Stored a new version of {fetched.nct_id}." if fetched.new_version else None)
+        obj.note(fetched.note)
+        obj.note(f"Stored a new version of {fetched.nct_id}." if fetched.new_version else None)
         nct = fetched.nct_id
     detail = get_study(config, nct, changes_limit=None if obj.verbosity > 0 else LATEST_CHANGES)
     if as_json:
@@ -110,7 +93,7 @@ def show(obj: Context, nct_id: str, live: bool, as_json: bool) -> None:
 
 @click.command()
 @click.argument("nct_id")
-@json_option
+@output.json_option
 @click.pass_obj
 @short_lived
 def history(obj: Context, nct_id: str, as_json: bool) -> None:
@@ -157,7 +140,7 @@ def parse_since(text: str, *, now: datetime | None = None) -> datetime:
 @click.command()
 @click.option("--since", metavar="DATE", help="Only changes detected since (2026-11-01, 7d, 2w).")
 @click.option(
-    "--severity", type=click.Choice(SEVERITY_CHOICES, case_sensitive=False),
+    "--severity", type=click.Choice(SEVERITIES, case_sensitive=False),
     help="At least this severe: critical; notable (and critical); minor (everything).",
 )  # fmt: skip
 @click.option("--study", "nct_id", metavar="NCT_ID", help="Only this study's changes.")
@@ -170,7 +153,7 @@ def parse_since(text: str, *, now: datetime | None = None) -> datetime:
     help="Only changes no e-mail alert has carried yet (by default at or above the e-mail "
     "alert's severity).",
 )  # fmt: skip
-@json_option
+@output.json_option
 @click.pass_obj
 @short_lived
 def changes(
@@ -197,7 +180,7 @@ def changes(
     if unnotified and not severity:
         severity = config.alerts.email_min_severity
         if config.alerts.email is None:
-            note(obj, "E-mail alerts are off (no [alerts.email] in the config): nothing is sent.")
+            obj.note("E-mail alerts are off (no [alerts.email] in the config): nothing is sent.")
     query = ChangeQuery(
         since=parse_since(since) if since else None,
         min_severity=severity.lower() if severity else None,
@@ -214,10 +197,10 @@ def changes(
     from trialwatch.views import changes_text
 
     if not rows:
-        note(obj, "No changes recorded" + (" that match." if since or severity or nct_id else "."))
+        obj.note("No changes recorded" + (" that match." if since or severity or nct_id else "."))
         return
     click.echo(changes_text(rows))
-    note(obj, f"{len(rows)} changes shown; more with --limit." if cut else None)
+    obj.note(f"{len(rows)} changes shown; more with --limit." if cut else None)
 
 
 @click.command()
@@ -225,7 +208,7 @@ def changes(
     "--runs", type=click.IntRange(min=1), default=5, show_default=True,
     help="How many recent refresh runs to list.",
 )  # fmt: skip
-@json_option
+@output.json_option
 @click.pass_obj
 @short_lived
 def status(obj: Context, runs: int, as_json: bool) -> None:
@@ -245,11 +228,3 @@ def status(obj: Context, runs: int, as_json: bool) -> None:
         from trialwatch.views import status_text
 
         click.echo(status_text(result))
-
-
-def register(group: click.Group) -> None:
-    """Add the staff commands to the `trialwatch` group."""
-    from trialwatch import commands_io  # it imports this module's helpers
-
-    for command in (show, commands_io.search, history, changes, commands_io.export, status):
-        group.add_command(command)

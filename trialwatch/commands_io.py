@@ -1,5 +1,5 @@
 """Staff commands that reach outside the store: `search` asks the live registry, `export` writes
-files. Both are registered by `trialwatch.commands.register`.
+files (the commands that only read the store are in `trialwatch.commands`).
 """
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING
 import click
 
 from trialwatch import output
-from trialwatch.commands import json_option, note, progress_for
 
 if TYPE_CHECKING:
     from trialwatch.cli import Context
@@ -36,7 +35,7 @@ def _statuses(values: tuple[str, ...]) -> list[str]:
     "--limit", type=click.IntRange(min=1), default=50, show_default=True,
     help="Show at most this many studies (fetched page by page).",
 )  # fmt: skip
-@json_option
+@output.json_option
 @click.pass_obj
 def search(
     obj: Context,
@@ -62,14 +61,11 @@ def search(
         " ".join(terms), cond=cond, intr=intr, statuses=_statuses(statuses), phases=phases
     )
     config = obj.config()
-    bar = progress_for(obj)
-    try:
+    with obj.progress() as bar:
         outcome = services.search_registry(
             config, params, limit=limit,
             on_page=lambda n, total: bar.update(f"{n} of {total or '?'} studies fetched…"),
         )  # fmt: skip
-    finally:
-        bar.close()
     if as_json:
         output.echo_json(outcome.as_dict())
         return
@@ -79,7 +75,7 @@ def search(
         click.echo(search_text(outcome.as_dict()))
     total = outcome.total_count if outcome.total_count is not None else "?"
     more = " (use --limit to see more)" if outcome.more else ""
-    note(obj, f"{len(outcome.studies)} of {total} matching studies shown{more}.")
+    obj.note(f"{len(outcome.studies)} of {total} matching studies shown{more}.")
 
 
 @click.command()
@@ -97,7 +93,7 @@ def search(
     "-o", "--output", "path", required=True, metavar="FILE",
     type=click.Path(dir_okay=False, path_type=Path), help="File to write (replaced if present).",
 )  # fmt: skip
-@json_option
+@output.json_option
 @click.pass_obj
 def export(obj: Context, what: str, fmt: str | None, path: Path, as_json: bool) -> None:
     """Write stored data to CSV, Excel or JSON, one row per natural unit.
@@ -110,12 +106,9 @@ def export(obj: Context, what: str, fmt: str | None, path: Path, as_json: bool) 
     from trialwatch.exports import export_to
 
     config = obj.config()
-    bar = progress_for(obj)
-    bar.update(f"Exporting {what}…")
-    try:
+    with obj.progress() as bar:
+        bar.update(f"Exporting {what}…")
         result = export_to(config, what, path, fmt)
-    finally:
-        bar.close()
     if as_json:
         output.echo_json(result)
     else:

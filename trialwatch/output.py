@@ -17,6 +17,9 @@ from typing import Any, TextIO
 import click
 
 MAX_CELL = 60  # widest column on a terminal; longer text is cut with an ellipsis
+json_option = click.option(
+    "--json", "as_json", is_flag=True, help="Print JSON (for scripts) instead of text."
+)
 
 
 def is_tty(stream: TextIO | None = None) -> bool:

@@ -169,24 +169,23 @@ WHAT: dict[str, Callable[[Session], Iterator[dict[str, Any]]]] = {
 }
 
 
+# the headings an export with no rows still has
+EMPTY_COLUMNS = {
+    "studies": ["NCT ID", "Brief title", "Overall status", "Phases", "Enrollment"],
+    "outcomes": ["NCT ID", "Outcome type", "Outcome title", "Arm", "Value"],
+    "adverse-events": ["NCT ID", "Serious", "Event", "Arm", "Participants affected"],
+    "changes": ["Detected (UTC)", "NCT ID", "Field", "Old value", "New value", "Severity"],
+    "search-hits": ["Search", "NCT ID", "Brief title", "In the search now"],
+}
+
+
 def frame(session: Session, what: str) -> pd.DataFrame:
     """The export as a DataFrame (columns present even when there are no rows)."""
     rows = list(WHAT[what](session))
     if rows:
         # nullable dtypes: an enrollment of 317 beside a missing one stays 317, not 317.0
         return pd.DataFrame(rows).convert_dtypes()
-    return pd.DataFrame(columns=list(_columns(what)))
-
-
-def _columns(what: str) -> list[str]:
-    headings = {
-        "studies": ["NCT ID", "Brief title", "Overall status", "Phases", "Enrollment"],
-        "outcomes": ["NCT ID", "Outcome type", "Outcome title", "Arm", "Value"],
-        "adverse-events": ["NCT ID", "Serious", "Event", "Arm", "Participants affected"],
-        "changes": ["Detected (UTC)", "NCT ID", "Field", "Old value", "New value", "Severity"],
-        "search-hits": ["Search", "NCT ID", "Brief title", "In the search now"],
-    }
-    return headings[what]
+    return pd.DataFrame(columns=EMPTY_COLUMNS[what])
 
 
 def format_for(path: Path, explicit: str | None) -> str:

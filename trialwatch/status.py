@@ -23,9 +23,10 @@ RECENT_RUNS = 5
 def gather_status(config: Config, *, runs: int = RECENT_RUNS) -> dict[str, Any]:
     url = config.database_url
     path = sqlite_file(url)
+    parsed = make_url(url)
     database: dict[str, Any] = {
-        "url": make_url(url).render_as_string(hide_password=True),
-        "backend": make_url(url).get_backend_name(),
+        "url": parsed.render_as_string(hide_password=True),
+        "backend": parsed.get_backend_name(),
         "path": str(path) if path is not None else None,
         "exists": path is None or path.is_file(),
         "size_bytes": None,

@@ -172,3 +172,19 @@ def test_hostile_study_page_shows_every_hostile_field_escaped() -> None:
         assert visible + escaped_script in page
     for visible in ("Described ", "Group ", "Event ", "Flow ", "Official "):
         assert visible + "&lt;img src=x onerror=" in page
+
+
+def test_search_page_names_are_unique_file_names_in_config_order() -> None:
+    from pathlib import Path
+
+    from trialwatch.config import Config, SearchConfig
+    from trialwatch.report_data import search_page_names
+
+    names = ["Ketamine / TRD", "ketamine-trd", "Ketamine TRD", "%%"]
+    config = Config(Path("config.toml"), searches=tuple(SearchConfig(n) for n in names))
+    assert search_page_names(config) == {
+        "Ketamine / TRD": "search-ketamine-trd.html",
+        "ketamine-trd": "search-ketamine-trd-x.html",
+        "Ketamine TRD": "search-ketamine-trd-x-x.html",
+        "%%": "search-search.html",
+    }

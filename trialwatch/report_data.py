@@ -19,6 +19,7 @@ from trialwatch.citation import CitationCheck, check_citation
 from trialwatch.config import Config, SearchConfig, StudyConfig
 from trialwatch.fdaaa import ReportingStatus, coverage, reporting_status
 from trialwatch.models import Change, RecordVersion, ReportRun, SearchHit, SearchState, Study
+from trialwatch.notices import STUDY_PAGE
 from trialwatch.records import StudySummary, parse_study
 
 RECENT_DAYS = 90
@@ -103,6 +104,19 @@ def slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "search"
 
 
+def search_page_names(config: Config) -> dict[str, str]:
+    """Search name -> its report page ("search-<slug>.html"), unique in config order."""
+    used: set[str] = set()
+    pages: dict[str, str] = {}
+    for search in config.searches:
+        name = slug(search.name)
+        while name in used:
+            name += "-x"
+        used.add(name)
+        pages[search.name] = f"search-{name}.html"
+    return pages
+
+
 def build_context(session: Session, config: Config, now: datetime) -> ReportContext:
     previous = session.scalars(select(ReportRun).order_by(ReportRun.id.desc()).limit(1)).first()
     since_id = (previous.last_change_id or 0) if previous else 0
@@ -116,33 +130,36 @@ def build_context(session: Session, config: Config, now: datetime) -> ReportCont
     )
     last_change_id = session.scalar(select(func.max(Change.id)))
     new_changes = _changes(session, Change.id > since_id)
-    recent = _changes(session, Change.detected_at >= now - timedelta(days=RECENT_DAYS))
+    recent = _changes(  # only the study pages show these
+        session,
+        Change.detected_at >= now - timedelta(days=RECENT_DAYS),
+        Change.nct_id.in_(config.cited_ids),
+    )
     studies = [_cited(session, cited, new_changes, recent, now.date()) for cited in config.studies]
-    used: set[str] = set()
-    searches = []
-    for search in config.searches:
-        name = slug(search.name)
-        while name in used:
-            name += "-x"
-        used.add(name)
-        searches.append(_search(session, search, f"search-{name}.html", new_changes))
+    pages = search_page_names(config)
+    searches = [
+        _search(session, search, pages[search.name], new_changes) for search in config.searches
+    ]
+    cited_ids = set(config.cited_ids)
     return ReportContext(
         title=config.report.title,
         provenance=provenance,
         studies=studies,
         searches=searches,
-        changes_since_previous=[c for c in new_changes if c.nct_id in set(config.cited_ids)],
+        changes_since_previous=[c for c in new_changes if c.nct_id in cited_ids],
         last_change_id=last_change_id,
     )
 
 
-def _changes(session: Session, condition: Any) -> list[ChangeItem]:
+def _changes(session: Session, *conditions: Any) -> list[ChangeItem]:
     holder = (
         select(RecordVersion.version_holder)
         .where(RecordVersion.id == Change.to_version_id)
         .scalar_subquery()
     )
-    rows = session.execute(select(Change, holder).where(condition).order_by(Change.id.desc())).all()
+    rows = session.execute(
+        select(Change, holder).where(*conditions).order_by(Change.id.desc())
+    ).all()
     return [
         ChangeItem(c.id, c.nct_id, c.field, c.old_value, c.new_value, c.severity,
                    c.detected_at, c.search_name, vh)
@@ -164,7 +181,7 @@ def _cited(
         else None
     )
     if row is None or version is None or version.scope != "full":
-        return CitedStudy(cited, f"study-{cited.nct_id}.html", None)
+        return CitedStudy(cited, STUDY_PAGE.format(nct=cited.nct_id), None)
     return cited_study(
         cited,
         version.raw if isinstance(version.raw, dict) else {},
@@ -191,7 +208,7 @@ def cited_study(
     adverse = results.parse_adverse_events(raw)
     return CitedStudy(
         config=cited,
-        filename=f"study-{cited.nct_id}.html",
+        filename=STUDY_PAGE.format(nct=cited.nct_id),
         summary=summary,
         version=version,
         design=protocol.parse_design(raw),

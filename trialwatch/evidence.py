@@ -15,8 +15,7 @@ import pandas as pd
 from trialwatch.wording import STATUS_ORDER, phase_words, status_words
 
 COLUMNS = [
-    "nct_id", "brief_title", "overall_status", "phases", "start_date", "enrollment",
-    "enrollment_type", "has_results", "lead_sponsor", "version_holder",
+    "nct_id", "brief_title", "overall_status", "phases", "start_date", "enrollment", "has_results",
 ]  # fmt: skip
 
 
@@ -28,10 +27,7 @@ class StudyRow:
     phase: str
     start_date: str | None
     enrollment: int | None
-    enrollment_type: str | None
     has_results: bool
-    lead_sponsor: str | None
-    version_holder: str | None
 
 
 @dataclass(frozen=True)
@@ -74,10 +70,7 @@ def _rows(df: pd.DataFrame) -> list[StudyRow]:
             phase=r["phase"],
             start_date=clean(r["start_date"]),
             enrollment=None if clean(r["enrollment"]) is None else int(r["enrollment"]),
-            enrollment_type=clean(r["enrollment_type"]),
             has_results=bool(r["has_results"]),
-            lead_sponsor=clean(r["lead_sponsor"]),
-            version_holder=clean(r["version_holder"]),
         )
         for r in records
     ]

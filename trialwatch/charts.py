@@ -1,8 +1,8 @@
 """Charts as inline SVG strings, drawn with matplotlib's SVG backend (no JavaScript, no files).
 
 matplotlib is imported lazily: only a report needs it. Figures are built with the object API,
-not pyplot, so nothing global is touched. Output is deterministic (fixed hash salt, no date), so
-the golden-file test can compare it byte for byte.
+not pyplot, so nothing global is touched. Output is deterministic (fixed hash salt, no date): the
+same inputs draw the same SVG with the same matplotlib version.
 """
 
 from __future__ import annotations
@@ -33,11 +33,9 @@ def _figure(width: float, height: float) -> Any:
 
 
 def _svg(fig: Any, label: str) -> str:
-    import matplotlib
-
+    """The figure as SVG; call inside `_rc()`, whose settings the SVG backend reads."""
     buffer = io.StringIO()
-    with matplotlib.rc_context(_RC):
-        fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+    fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
     text = buffer.getvalue()
     text = text[text.index("<svg") :]  # drop the XML prolog and DOCTYPE: it is inlined in HTML
     text = re.sub(r"<metadata>.*?</metadata>", "", text, flags=re.S)
@@ -50,8 +48,7 @@ def _attr(text: str) -> str:
 
 def status_by_phase(crosstab: pd.DataFrame) -> str:
     """Horizontal stacked bars: studies per status, split by phase."""
-    with_rc = _rc()
-    with with_rc:
+    with _rc():
         fig = _figure(8.0, 0.4 * max(len(crosstab.index), 3) + 1.0)
         ax = fig.add_subplot()
         left = [0] * len(crosstab.index)
@@ -63,7 +60,7 @@ def status_by_phase(crosstab: pd.DataFrame) -> str:
         ax.invert_yaxis()
         ax.set_xlabel("Number of studies")
         ax.xaxis.get_major_locator().set_params(integer=True)
-        _tidy(ax)
+        _tidy(ax, grid="x")
         if len(crosstab.columns):
             fig.legend(title="Phase", loc="outside right upper", fontsize=8, frameon=False)
         return _svg(fig, "Studies by status, split by phase")
@@ -80,7 +77,7 @@ def start_years(counts: list[tuple[int, int]]) -> str:
         ax.set_ylabel("Number of studies")
         ax.xaxis.get_major_locator().set_params(integer=True)
         ax.yaxis.get_major_locator().set_params(integer=True)
-        _tidy(ax)
+        _tidy(ax, grid="y")
         return _svg(fig, "Studies by start year")
 
 
@@ -90,8 +87,8 @@ def _rc() -> Any:
     return matplotlib.rc_context(_RC)
 
 
-def _tidy(ax: Any) -> None:
+def _tidy(ax: Any, grid: str) -> None:
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
-    ax.grid(axis="x" if ax.get_xlabel() == "Number of studies" else "y", alpha=0.3)
+    ax.grid(axis=grid, alpha=0.3)
     ax.set_axisbelow(True)

@@ -15,12 +15,15 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import errno
 import json
 import os
 import shutil
 import tempfile
 from collections.abc import Mapping
+from functools import cache
 from pathlib import Path
+from typing import Any
 
 from trialwatch.errors import TrialwatchError
 
@@ -98,16 +101,16 @@ def _carry_over(directory: Path, staging: Path, new_pages: set[str]) -> None:
             shutil.copy2(entry, staging / entry.name, follow_symlinks=False)
 
 
-def _exchange(a: Path, b: Path) -> bool:
-    """Atomically swap two paths (Linux renameat2); False if the platform cannot."""
+@cache
+def _renameat2() -> Any:
+    """libc's renameat2, looked up once (find_library runs `ldconfig`); None where absent."""
     libc_name = ctypes.util.find_library("c")
     if not libc_name:
-        return False
+        return None
     try:
-        libc = ctypes.CDLL(libc_name, use_errno=True)
-        renameat2 = libc.renameat2
+        renameat2 = ctypes.CDLL(libc_name, use_errno=True).renameat2
     except (OSError, AttributeError):
-        return False
+        return None
     renameat2.argtypes = [
         ctypes.c_int,
         ctypes.c_char_p,
@@ -115,13 +118,21 @@ def _exchange(a: Path, b: Path) -> bool:
         ctypes.c_char_p,
         ctypes.c_uint,
     ]
+    return renameat2
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically swap two paths (Linux renameat2); False if the platform cannot."""
+    renameat2 = _renameat2()
+    if renameat2 is None:
+        return False
     result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
     if result == 0:
         return True
-    errno = ctypes.get_errno()
-    if errno in (22, 38, 95):  # EINVAL, ENOSYS, EOPNOTSUPP: this filesystem or kernel cannot
+    err = ctypes.get_errno()
+    if err in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):  # this filesystem or kernel cannot
         return False
-    raise OSError(errno, os.strerror(errno), str(b))
+    raise OSError(err, os.strerror(err), str(b))
 
 
 def _swap(staging: Path, directory: Path) -> None:

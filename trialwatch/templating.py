@@ -14,11 +14,10 @@ from functools import cache
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from trialwatch import wording
-from trialwatch.notices import clean_text
+from trialwatch.notices import INDEX_PAGE, REGISTRY_URL, clean_text
 from trialwatch.results import Measurement
 
-INDEX = "index.html"
-STUDY_URL = "https://clinicaltrials.gov/study/{}"
+INDEX = INDEX_PAGE
 LINK_LIMIT = 2000  # above this many studies a search table lists ids without links (page size)
 SEVERITY_TONE = {"critical": "stop", "notable": "warn", "minor": "info"}
 
@@ -84,7 +83,10 @@ def environment() -> Environment:
         severity_tone=lambda s: SEVERITY_TONE.get(s, "info"),
     )
     env.globals.update(
-        study_url=STUDY_URL.format, share=share, index_page=INDEX, link_limit=LINK_LIMIT
+        study_url=lambda nct: REGISTRY_URL.format(nct=nct),
+        share=share,
+        index_page=INDEX,
+        link_limit=LINK_LIMIT,
     )
     env.filters["clean"] = clean_text  # drops characters XML cannot carry (feed, e-mail)
     return env

@@ -37,7 +37,7 @@ def _dated(value: str | None, kind: str | None) -> str:
     return f"{value} ({kind})" if value and kind else (value or "")
 
 
-def study_text(d: dict[str, Any], *, tty: bool = True) -> str:
+def study_text(d: dict[str, Any]) -> str:
     results = "no"
     if d["has_results"]:
         posted = d["results_first_posted"]
@@ -90,7 +90,7 @@ def study_text(d: dict[str, Any], *, tty: bool = True) -> str:
         parts += [outcome_text(i, o) for i, o in enumerate(d["primary_outcomes"], 1)]
     if d["latest_changes"]:
         parts.append("Latest changes:")
-        parts.append(_indent(table(d["latest_changes"], CHANGE_COLUMNS[:-1], tty=tty)))
+        parts.append(_indent(table(d["latest_changes"], CHANGE_COLUMNS[:-1], tty=True)))
     return "\n\n".join(parts)
 
 
@@ -146,7 +146,7 @@ def _indent(text: str, by: str = "  ") -> str:
     return "\n".join(by + line for line in text.splitlines())
 
 
-def history_text(h: dict[str, Any], *, tty: bool = True) -> str:
+def history_text(h: dict[str, Any]) -> str:
     parts = [f"{h['nct_id']}: {len(h['versions'])} version(s) stored"]
     if h["note"]:
         parts.append(f"Note: {h['note']}")
@@ -161,22 +161,22 @@ def history_text(h: dict[str, Any], *, tty: bool = True) -> str:
         elif v["derived_only"]:
             body = "only the registry's derived metadata changed (no change to the study)"
         elif v["changes"]:
-            body = table(v["changes"], CHANGE_COLUMNS[1:2] + CHANGE_COLUMNS[3:6], tty=tty)
+            body = table(v["changes"], CHANGE_COLUMNS[1:2] + CHANGE_COLUMNS[3:6], tty=True)
         else:
             body = "no field-level change recorded (different stored fields)"
         parts.append(head + "\n" + _indent(body))
     if h["search_changes"]:
         columns = (("detected_at", "Detected (UTC)"), ("new_value", "Change"))
-        parts.append(_section("Search membership", h["search_changes"], columns, tty))
+        parts.append(_section("Search membership", h["search_changes"], columns))
     return "\n\n".join(parts)
 
 
-def changes_text(changes: list[dict[str, Any]], *, tty: bool | None = None) -> str:
-    return table(changes, CHANGE_COLUMNS, tty=tty)
+def changes_text(changes: list[dict[str, Any]]) -> str:
+    return table(changes, CHANGE_COLUMNS)
 
 
-def search_text(outcome: dict[str, Any], *, tty: bool | None = None) -> str:
-    return table(outcome["studies"], SEARCH_COLUMNS, tty=tty)
+def search_text(outcome: dict[str, Any]) -> str:
+    return table(outcome["studies"], SEARCH_COLUMNS)
 
 
 RUN_COLUMNS = (
@@ -194,11 +194,12 @@ SEARCH_STATE_COLUMNS = (
 )  # fmt: skip
 
 
-def _section(title: str, rows: list[dict[str, Any]], columns: Any, tty: bool | None) -> str:
-    return f"{title}:\n" + (_indent(table(rows, columns, tty=tty)) if rows else "  none yet")
+def _section(title: str, rows: list[dict[str, Any]], columns: Any) -> str:
+    """A titled table in a report: aligned even when piped."""
+    return f"{title}:\n" + (_indent(table(rows, columns, tty=True)) if rows else "  none yet")
 
 
-def status_text(s: dict[str, Any], *, tty: bool = True) -> str:
+def status_text(s: dict[str, Any]) -> str:
     db = s["database"]
     database = db["path"] or db["url"]
     if db["size_bytes"] is not None:
@@ -228,8 +229,8 @@ def status_text(s: dict[str, Any], *, tty: bool = True) -> str:
     return "\n\n".join(
         [
             summary,
-            _section("Recent refresh runs", runs, RUN_COLUMNS, tty),
-            _section("Cited studies", cited, CITED_COLUMNS, tty),
-            _section("Related searches", s["searches"], SEARCH_STATE_COLUMNS, tty),
+            _section("Recent refresh runs", runs, RUN_COLUMNS),
+            _section("Cited studies", cited, CITED_COLUMNS),
+            _section("Related searches", s["searches"], SEARCH_STATE_COLUMNS),
         ]
     )

@@ -28,7 +28,6 @@ _COMMON = set(
 class CitationCheck:
     cited_as: str
     registry_years: tuple[tuple[str, str], ...]  # (what, year) for each registry date
-    sponsor_match: str  # "lead", "similar", "collaborator", "none" or "not named"
     notes: tuple[str, ...]
 
 
@@ -68,32 +67,31 @@ def check_citation(cited_as: str, study: StudySummary) -> CitationCheck:
 
     match = _PROVIDED_BY.search(cited_as)
     org = match.group(1).strip() if match else _YEAR.sub("", cited_as).strip(" -–,")
-    sponsor_match = "not named"
+    note = _sponsor_note(org, study) if org else None
+    if note:
+        notes.append(note)
+    return CitationCheck(cited_as, registry_years, tuple(notes))
+
+
+def _sponsor_note(org: str, study: StudySummary) -> str | None:
+    """Why the organisation the citation names is not the lead sponsor; None if it is."""
     lead = study.lead_sponsor or ""
-    if org:
-        lead_match = _names(org, lead) if lead else None
-        collaborator = next((c for c in study.collaborators if _names(org, c) == "same"), None)
-        collaborator = collaborator or next(
-            (c for c in study.collaborators if _names(org, c)), None
+    lead_match = _names(org, lead) if lead else None
+    if lead_match == "same":
+        return None
+    collaborator = next((c for c in study.collaborators if _names(org, c) == "same"), None)
+    collaborator = collaborator or next((c for c in study.collaborators if _names(org, c)), None)
+    if collaborator is not None:
+        return (
+            f"The citation names {org}, which the registry lists only as a collaborator "
+            f"({collaborator}); the lead sponsor is {lead or 'not given'}."
         )
-        if lead_match == "same":
-            sponsor_match = "lead"
-        elif collaborator is not None:
-            sponsor_match = "collaborator"
-            notes.append(
-                f"The citation names {org}, which the registry lists only as a collaborator "
-                f"({collaborator}); the lead sponsor is {lead or 'not given'}."
-            )
-        elif lead_match == "similar":
-            sponsor_match = "similar"
-            notes.append(
-                f"The citation names {org}; the registry's lead sponsor is {lead}. "
-                "They look related but are not the same name."
-            )
-        else:
-            sponsor_match = "none"
-            notes.append(
-                f"The citation names {org}, which the registry lists neither as the lead sponsor "
-                f"({lead or 'not given'}) nor as a collaborator."
-            )
-    return CitationCheck(cited_as, registry_years, sponsor_match, tuple(notes))
+    if lead_match == "similar":
+        return (
+            f"The citation names {org}; the registry's lead sponsor is {lead}. "
+            "They look related but are not the same name."
+        )
+    return (
+        f"The citation names {org}, which the registry lists neither as the lead sponsor "
+        f"({lead or 'not given'}) nor as a collaborator."
+    )

@@ -17,10 +17,9 @@ from trialwatch.config import Config
 from trialwatch.models import RecordVersion, ReportRun, SearchHit, SearchState, Study
 from trialwatch.reader import reading, sqlite_file
 
-RECENT_RUNS = 5
 
-
-def gather_status(config: Config, *, runs: int = RECENT_RUNS) -> dict[str, Any]:
+def gather_status(config: Config, *, runs: int) -> dict[str, Any]:
+    """Everything `trialwatch status` shows, with the `runs` most recent refresh runs."""
     url = config.database_url
     path = sqlite_file(url)
     parsed = make_url(url)

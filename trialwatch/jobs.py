@@ -98,6 +98,7 @@ def execute(config: Config, trigger: str) -> JobResult:
     """
     from trialwatch import services
 
+    client = stoppable_client(config)
     deadline = time.monotonic() + config.schedule.lock_wait_seconds
     while True:
         if STOP.is_set():
@@ -105,7 +106,7 @@ def execute(config: Config, trigger: str) -> JobResult:
         wait = max(0.0, min(LOCK_POLL, deadline - time.monotonic()))
         try:
             return services.refresh_and_report(
-                config, trigger=trigger, lock_wait=wait, client=stoppable_client(config)
+                config, trigger=trigger, lock_wait=wait, client=client
             )
         except LockBusy:
             if time.monotonic() >= deadline:

@@ -188,7 +188,7 @@ def test_a_bug_in_alerts_never_fails_the_refresh(ctgov, make_config, db_url, smt
     def broken(*_args, **_kwargs):
         raise RuntimeError("template exploded")
 
-    monkeypatch.setattr("trialwatch.digest.build_digest", broken)
+    monkeypatch.setattr("trialwatch.alerts.build_digest", broken)
     monkeypatch.setattr("trialwatch.alerts.render_feed", broken)
     result = _refresh_with(ctgov, cfg, terminated(), study("NCT00763412"))
     assert result.changes == 3

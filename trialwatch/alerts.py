@@ -25,6 +25,7 @@ from trialwatch.alert_store import (
     unnotified,
 )
 from trialwatch.config import Config, EmailConfig
+from trialwatch.digest import build_digest, counted
 from trialwatch.errors import AlertError
 from trialwatch.feed import FEED_FILE, render_feed, write_atomic
 from trialwatch.models import utcnow
@@ -97,8 +98,6 @@ def _feed(config: Config, sessions: sessionmaker[Session], outcome: AlertOutcome
 def _email(
     config: Config, email: EmailConfig, sessions: sessionmaker[Session], outcome: AlertOutcome
 ) -> None:
-    from trialwatch.digest import build_digest
-
     threshold = config.alerts.email_min_severity
     with sessions() as session:
         notices = notices_for(session, config, unnotified(session, threshold))
@@ -118,15 +117,9 @@ def _email(
         mark_notified(session, ids, utcnow())
     outcome.emailed_changes, outcome.emailed_studies = len(ids), len(notices)
     outcome.notes.append(
-        f"alerts: e-mailed a digest of {_count(len(ids), 'change')} in "
-        f"{_count(len(notices), 'study')} to {_count(len(email.to), 'recipient')}"
+        f"alerts: e-mailed a digest of {counted(len(ids), 'change')} in "
+        f"{counted(len(notices), 'study')} to {counted(len(email.to), 'recipient')}"
     )
-
-
-def _count(n: int, noun: str) -> str:
-    if n == 1:
-        return f"1 {noun}"
-    return f"{n} {noun[:-1] + 'ies' if noun.endswith('y') else noun + 's'}"
 
 
 def send_message(email: EmailConfig, message: EmailMessage) -> None:

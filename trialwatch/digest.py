@@ -19,14 +19,17 @@ from trialwatch.templating import environment
 MAX_STUDIES = 50  # a digest lists this many studies; a longer one points to the report
 
 
+def counted(n: int, noun: str) -> str:
+    """`1 study`, `3 studies`, `2 changes`."""
+    if n == 1:
+        return f"1 {noun}"
+    return f"{n} {noun[:-1] + 'ies' if noun.endswith('y') else noun + 's'}"
+
+
 def digest_subject(notices: Sequence[StudyNotice]) -> str:
     changes = sum(len(n.changes) for n in notices)
     critical = sum(1 for n in notices for c in n.changes if c.severity == "critical")
-    studies = len(notices)
-    text = (
-        f"trialwatch: {changes} {'change' if changes == 1 else 'changes'} in "
-        f"{studies} {'study' if studies == 1 else 'studies'}"
-    )
+    text = f"trialwatch: {counted(changes, 'change')} in {counted(len(notices), 'study')}"
     return f"{text}, {critical} critical" if critical else text
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from trialwatch import __version__
 from trialwatch.notices import (
+    INDEX_PAGE,
     StudyNotice,
     atom_time,
     feed_namespace,
@@ -68,7 +69,7 @@ def render_feed(
             min_severity=min_severity,
             updated=atom_time(newest),
             version=__version__,
-            report_link=join_url(report_url, "index.html"),
+            report_link=join_url(report_url, INDEX_PAGE),
             self_link=join_url(report_url, FEED_FILE) if report_url else "",
             entries=entries,
         )

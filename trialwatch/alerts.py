@@ -39,7 +39,6 @@ class AlertOutcome:
     feed_entries: int = 0
     feed_written: bool = False  # False: the file on disk already read the same
     emailed_changes: int = 0
-    emailed_studies: int = 0
     notes: list[str] = field(default_factory=list)
     failed: bool = False
 
@@ -115,7 +114,7 @@ def _email(
     ids = [c.id for n in notices for c in n.changes]
     with sessions.begin() as session:  # only now: a failed send above leaves them pending
         mark_notified(session, ids, utcnow())
-    outcome.emailed_changes, outcome.emailed_studies = len(ids), len(notices)
+    outcome.emailed_changes = len(ids)
     outcome.notes.append(
         f"alerts: e-mailed a digest of {counted(len(ids), 'change')} in "
         f"{counted(len(notices), 'study')} to {counted(len(email.to), 'recipient')}"

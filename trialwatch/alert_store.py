@@ -73,7 +73,11 @@ def report_pages(
     session: Session, config: Config, ids: Sequence[str], items: Iterable[ChangeItem]
 ) -> dict[str, str]:
     """The report page showing each study: its own page if cited, else a search page."""
-    files = search_pages(config)
+    files: dict[str, str] = {}
+    if config.searches:  # named exactly as the report names them; imports the report (pandas)
+        from trialwatch.report_data import search_page_names
+
+        files = search_page_names(config)
     pages: dict[str, str] = {}
     for item in items:  # a study entering or leaving a search: that search's page
         if item.search_name in files:
@@ -89,23 +93,6 @@ def report_pages(
                 pages.setdefault(nct, files[name])
     pages.update({nct: STUDY_PAGE.format(nct=nct) for nct in config.cited_ids})
     return pages
-
-
-def search_pages(config: Config) -> dict[str, str]:
-    """Search name -> the report's page for it, named exactly as the report names it."""
-    if not config.searches:
-        return {}
-    from trialwatch.report_data import slug  # costs the report's imports once per process
-
-    used: set[str] = set()
-    files: dict[str, str] = {}
-    for search in config.searches:  # same order and de-duplication as report_data.build_context
-        name = slug(search.name)
-        while name in used:
-            name += "-x"
-        used.add(name)
-        files[search.name] = f"search-{name}.html"
-    return files
 
 
 def mark_notified(session: Session, change_ids: list[int], when: datetime) -> None:

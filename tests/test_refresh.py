@@ -137,6 +137,29 @@ def test_studies_entering_and_leaving_a_search_are_recorded(ctgov, make_config, 
     ]
 
 
+def test_first_seen_survives_later_versions_and_search_hits(ctgov, make_config, db_url):
+    """A new version updates a study's row and a hit's row, but never when they were first seen."""
+    cfg = load_config(make_config(searches={"s": {"query.cond": "x"}}))
+    ctgov.get(f"{API}/studies", json=page(study("NCT02552212")), match=[ids_matcher("NCT02552212")])
+    ctgov.get(f"{API}/studies", json=page(_summary("NCT03630471"), total=1))
+    services.refresh(cfg, full=True)
+    sql = (
+        "SELECT 'study', first_seen, last_checked FROM studies UNION ALL "
+        "SELECT 'hit', first_seen, last_seen FROM search_hits ORDER BY 1"
+    )
+    before = query_rows(db_url, sql)
+    reset_api(ctgov).get(
+        f"{API}/studies",
+        json=page(study("NCT02552212", "versionHolder-2024-01-03")),
+        match=[ids_matcher("NCT02552212")],
+    )
+    ctgov.get(f"{API}/studies", json=page(_summary("NCT03630471"), total=1))
+    assert services.refresh(cfg, full=True).new_versions == 1
+    after = query_rows(db_url, sql)
+    assert [(kind, first) for kind, first, _ in after] == [(k, f) for k, f, _ in before]
+    assert all(a[2] != b[2] for a, b in zip(after, before, strict=True))
+
+
 def test_incremental_refresh_probes_and_fetches_only_what_changed(ctgov, make_config, db_url):
     cfg = load_config(make_config(studies=["NCT02552212"], searches={"s": {"query.cond": "x"}}))
     ctgov.get(

@@ -109,7 +109,8 @@ def ingest_records(
                 _change_row(summary.nct_id, change, prev.id, version_id, now, run_id)
                 for change in diff_records(old, record)
             )
-    _upsert_studies(session, study_rows)
+    # current state: a known study keeps its original first_seen
+    store.upsert(session, Study, study_rows, keep=("first_seen",))
     if change_rows:
         session.execute(insert(Change), change_rows)
     stats.new_versions = len(versions)
@@ -124,23 +125,6 @@ def _insert_versions(session: Session, rows: list[dict[str, Any]]) -> list[int]:
         insert(RecordVersion).returning(RecordVersion.id, sort_by_parameter_order=True), rows
     )
     return [r[0] for r in result]
-
-
-def _upsert_studies(session: Session, rows: list[dict[str, Any]]) -> None:
-    """Insert or update current state; first_seen keeps its original value on update."""
-    if not rows:
-        return
-    existing = set(
-        session.scalars(select(Study.nct_id).where(Study.nct_id.in_([r["nct_id"] for r in rows])))
-    )
-    fresh = [r for r in rows if r["nct_id"] not in existing]
-    if fresh:
-        store.upsert(session, Study, fresh)
-    known = [
-        {k: v for k, v in r.items() if k != "first_seen"} for r in rows if r["nct_id"] in existing
-    ]
-    if known:  # ORM bulk UPDATE by primary key: one executemany, not a statement per row
-        session.execute(update(Study), known)
 
 
 def _change_row(
@@ -202,13 +186,13 @@ def update_membership(
             {
                 "search_name": search,
                 "nct_id": nct,
-                "first_seen": hit.first_seen if hit is not None else now,
+                "first_seen": now,  # kept for a known hit (see upsert below)
                 "last_seen": now,
                 "present": True,
                 "left_at": None,
             }
         )
-    store.upsert(session, SearchHit, upserts)
+    store.upsert(session, SearchHit, upserts, keep=("first_seen",))
     if complete:
         delta.left = sorted(n for n, h in rows.items() if h.present and n not in seen)
         if delta.left:

@@ -6,7 +6,7 @@ Functions here take a Session and plain values; they never call the API.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -27,7 +27,7 @@ from trialwatch.models import (
     Study,
 )
 
-CHUNK = 500  # rows per INSERT: stays below SQLite's bound-parameter limit
+CHUNK = 500  # ids per IN (...) list: stays below SQLite's bound-parameter limit
 
 
 class RawJson(str):
@@ -142,16 +142,22 @@ def _insert_for(session: Session) -> Any:
     raise StoreError(f"unsupported database backend {name!r} (use SQLite or PostgreSQL)")
 
 
-def upsert(session: Session, model: type[Base], rows: Sequence[dict[str, Any]]) -> None:
-    """INSERT ... ON CONFLICT (primary key) DO UPDATE every other given column (every row has
-    the same keys). One cached statement run with executemany: a multi-row VALUES statement is
-    compiled anew for every chunk, which cost more than the insert itself."""
+def upsert(
+    session: Session,
+    model: type[Base],
+    rows: Sequence[dict[str, Any]],
+    *,
+    keep: Collection[str] = (),
+) -> None:
+    """INSERT ... ON CONFLICT (primary key) DO UPDATE every other given column but those in
+    `keep` (every row has the same keys). One cached statement run with executemany: a multi-row
+    VALUES statement is compiled anew for every chunk, which cost more than the insert itself."""
     if not rows:
         return
     insert = _insert_for(session)
     keys = [c.name for c in inspect(model).primary_key]
     stmt = insert(model.__table__)
-    updates = {c: stmt.excluded[c] for c in rows[0] if c not in keys}
+    updates = {c: stmt.excluded[c] for c in rows[0] if c not in keys and c not in keep}
     if updates:
         stmt = stmt.on_conflict_do_update(index_elements=keys, set_=updates)
     else:

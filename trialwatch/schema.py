@@ -60,11 +60,6 @@ def _select_revision(conn: Connection) -> str | None:
     return ",".join(sorted(rows)) or None
 
 
-def current_revision(engine: Engine) -> str | None:
-    with engine.connect() as conn:
-        return read_revision(conn)
-
-
 def check_schema(engine: Engine) -> SchemaState:
     """Classify the database; on a current store this is one cheap query."""
     with engine.connect() as conn:
@@ -128,9 +123,7 @@ def alembic_config(conn: Connection | None = None) -> AlembicConfig:
 
 
 def head_revision() -> str:
-    from alembic.script import ScriptDirectory
-
-    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    head = head_revision_or_none()
     if head is None:
         raise StoreError("trialwatch's migration scripts are missing (reinstall trialwatch)")
     return head

@@ -19,10 +19,8 @@ from trialwatch import schema
 from trialwatch.errors import StoreError
 from trialwatch.models import (
     Base,
-    Change,
     RecordVersion,
     RefreshRun,
-    SearchHit,
     SearchState,
     Study,
 )
@@ -242,14 +240,6 @@ def search_state(session: Session, name: str) -> SearchState | None:
     return session.get(SearchState, name)
 
 
-def search_members(session: Session, name: str) -> set[str]:
-    return set(
-        session.scalars(
-            select(SearchHit.nct_id).where(SearchHit.search_name == name, SearchHit.present)
-        )
-    )
-
-
 # -- runs --------------------------------------------------------------------------------------
 def last_successful_run(session: Session) -> RefreshRun | None:
     return session.scalars(
@@ -259,10 +249,3 @@ def last_successful_run(session: Session) -> RefreshRun | None:
 
 def recent_runs(session: Session, limit: int = 10) -> list[RefreshRun]:
     return list(session.scalars(select(RefreshRun).order_by(RefreshRun.id.desc()).limit(limit)))
-
-
-def changes_since(session: Session, since: datetime | None = None) -> list[Change]:
-    stmt = select(Change).order_by(Change.detected_at.desc(), Change.id.desc())
-    if since is not None:
-        stmt = stmt.where(Change.detected_at >= since)
-    return list(session.scalars(stmt))

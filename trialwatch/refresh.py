@@ -159,18 +159,18 @@ def _refresh_cited(
     found = IdFetch()
     if probe_ids:
         probe = client.fetch_ids(probe_ids, fields=PROBE_FIELDS)
-        _merge_lookup(found, probe, keep_records=False)
+        _merge_lookup(found, probe)
         for asked in probe_ids:
             record = probe.studies.get(probe.aliases.get(asked, asked))
             if record is None:
                 continue
-            posted = _last_update(record)
+            posted = _text_at(record, *_LAST_UPDATE)
             if asked in probe.aliases or posted != stored[asked][0]:
                 to_fetch.append(asked)
         store.touch_studies(session, [n for n in probe_ids if n not in to_fetch], now)
     if to_fetch:
         fetched = client.fetch_ids(to_fetch)
-        _merge_lookup(found, fetched, keep_records=True)
+        _merge_lookup(found, fetched)
         result.studies_fetched += len(fetched.studies)
         stats.add(
             ingest_records(
@@ -190,20 +190,11 @@ def _refresh_cited(
     return set(ids) | set(found.aliases.values())
 
 
-def _merge_lookup(into: IdFetch, other: IdFetch, *, keep_records: bool) -> None:
-    if keep_records:
-        into.studies.update(other.studies)
+def _merge_lookup(into: IdFetch, other: IdFetch) -> None:
+    """What was not found, resolved or refused (the records themselves are ingested apart)."""
     into.aliases.update(other.aliases)
     into.not_found += other.not_found
     into.rejected.update(other.rejected)
-
-
-def _last_update(record: dict[str, Any]) -> str | None:
-    try:
-        value = record["protocolSection"]["statusModule"]["lastUpdatePostDateStruct"]["date"]
-    except (KeyError, TypeError):
-        return None
-    return value if isinstance(value, str) else None
 
 
 def _refresh_search(
@@ -258,7 +249,7 @@ def _refresh_search(
             protected=cited,
         )
     )  # fmt: skip
-    ids = [n for s in fetched.studies if (n := _nct_of(s))]
+    ids = [n for s in fetched.studies if (n := _text_at(s, *_NCT_ID))]
     delta = update_membership(
         session, search.name, ids, now=now, run_id=result.run_id,
         complete=complete and not fetched.capped, baseline=redefined,
@@ -274,7 +265,10 @@ def _refresh_search(
             {
                 "name": search.name,
                 "params": dict(search.params),
-                "total_count": fetched.total_count if complete else _total(state, fetched),
+                # an incremental window's count is not the search's: keep the last full one
+                "total_count": (
+                    fetched.total_count if complete or state is None else state.total_count
+                ),
                 "capped": fetched.capped,
                 "last_success_at": now,
                 "last_full_at": now if complete else (state.last_full_at if state else None),
@@ -283,13 +277,13 @@ def _refresh_search(
     )
 
 
-def _total(state: SearchState | None, fetched: Any) -> int | None:
-    return state.total_count if state is not None else fetched.total_count
+def _text_at(record: dict[str, Any], *path: str) -> str | None:
+    """The text at `path` in a record, or None when anything on the way is missing or odd."""
+    node: Any = record
+    for key in path:
+        node = node.get(key) if isinstance(node, dict) else None
+    return node if isinstance(node, str) else None
 
 
-def _nct_of(record: dict[str, Any]) -> str | None:
-    try:
-        value = record["protocolSection"]["identificationModule"]["nctId"]
-    except (KeyError, TypeError):
-        return None
-    return value if isinstance(value, str) else None
+_NCT_ID = ("protocolSection", "identificationModule", "nctId")
+_LAST_UPDATE = ("protocolSection", "statusModule", "lastUpdatePostDateStruct", "date")

@@ -178,7 +178,7 @@ def test_search_page_names_are_unique_file_names_in_config_order() -> None:
     from pathlib import Path
 
     from trialwatch.config import Config, SearchConfig
-    from trialwatch.report_data import search_page_names
+    from trialwatch.pages import search_page_names
 
     names = ["Ketamine / TRD", "ketamine-trd", "Ketamine TRD", "%%"]
     config = Config(Path("config.toml"), searches=tuple(SearchConfig(n) for n in names))

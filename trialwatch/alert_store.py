@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session
 
 from trialwatch.config import Config
 from trialwatch.models import Change, SearchHit, Study
-from trialwatch.notices import STUDY_PAGE, ChangeItem, StudyNotice, at_or_above, group_changes
+from trialwatch.notices import ChangeItem, StudyNotice, at_or_above, group_changes
+from trialwatch.pages import STUDY_PAGE, search_page_names
 from trialwatch.store import CHUNK
 
 _T = TypeVar("_T")
@@ -73,11 +74,7 @@ def report_pages(
     session: Session, config: Config, ids: Sequence[str], items: Iterable[ChangeItem]
 ) -> dict[str, str]:
     """The report page showing each study: its own page if cited, else a search page."""
-    files: dict[str, str] = {}
-    if config.searches:  # named exactly as the report names them; imports the report (pandas)
-        from trialwatch.report_data import search_page_names
-
-        files = search_page_names(config)
+    files = search_page_names(config)  # named exactly as the report names them
     pages: dict[str, str] = {}
     for item in items:  # a study entering or leaving a search: that search's page
         if item.search_name in files:

@@ -15,13 +15,13 @@ from pathlib import Path
 
 from trialwatch import __version__
 from trialwatch.notices import (
-    INDEX_PAGE,
     StudyNotice,
     atom_time,
     feed_namespace,
     join_url,
     notice_id,
 )
+from trialwatch.pages import INDEX_PAGE
 from trialwatch.templating import environment
 
 FEED_FILE = "feed.xml"

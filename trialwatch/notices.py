@@ -15,12 +15,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from trialwatch.changes import SEVERITIES, severity_rank
+from trialwatch.pages import INDEX_PAGE, REGISTRY_URL
 
-REGISTRY_URL = "https://clinicaltrials.gov/study/{nct}"
-# The report's pages (trialwatch.report_data): a cited study has its own page; a study found by
-# a related search is listed on that search's page; anything else is summarised on the index.
-INDEX_PAGE = "index.html"
-STUDY_PAGE = "study-{nct}.html"
 MAX_VALUE_CHARS = (
     300  # an alert quotes this much of a long value (outcome lists); the report has all
 )

@@ -7,8 +7,9 @@ from typing import Any
 
 from markupsafe import Markup
 
+from trialwatch.pages import INDEX_PAGE as INDEX
 from trialwatch.report_data import CitedStudy, ReportContext, SearchReport
-from trialwatch.templating import INDEX, environment
+from trialwatch.templating import environment
 
 __all__ = ["INDEX", "environment", "render_index", "render_pages", "render_search", "render_study"]
 

@@ -6,7 +6,6 @@ stored record version, named with its `versionHolder` and trialwatch version num
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -19,7 +18,7 @@ from trialwatch.citation import CitationCheck, check_citation
 from trialwatch.config import Config, SearchConfig, StudyConfig
 from trialwatch.fdaaa import ReportingStatus, coverage, reporting_status
 from trialwatch.models import Change, RecordVersion, ReportRun, SearchHit, SearchState, Study
-from trialwatch.notices import STUDY_PAGE
+from trialwatch.pages import STUDY_PAGE, search_page_names
 from trialwatch.records import StudySummary, parse_study
 
 RECENT_DAYS = 90
@@ -98,23 +97,6 @@ class ReportContext:
     changes_since_previous: list[ChangeItem]
     last_change_id: int | None
     recent_days: int = RECENT_DAYS
-
-
-def slug(name: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "search"
-
-
-def search_page_names(config: Config) -> dict[str, str]:
-    """Search name -> its report page ("search-<slug>.html"), unique in config order."""
-    used: set[str] = set()
-    pages: dict[str, str] = {}
-    for search in config.searches:
-        name = slug(search.name)
-        while name in used:
-            name += "-x"
-        used.add(name)
-        pages[search.name] = f"search-{name}.html"
-    return pages
 
 
 def build_context(session: Session, config: Config, now: datetime) -> ReportContext:

@@ -14,10 +14,10 @@ from functools import cache
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from trialwatch import wording
-from trialwatch.notices import INDEX_PAGE, REGISTRY_URL, clean_text
+from trialwatch.notices import clean_text
+from trialwatch.pages import INDEX_PAGE, REGISTRY_URL
 from trialwatch.results import Measurement
 
-INDEX = INDEX_PAGE
 LINK_LIMIT = 2000  # above this many studies a search table lists ids without links (page size)
 SEVERITY_TONE = {"critical": "stop", "notable": "warn", "minor": "info"}
 
@@ -85,7 +85,7 @@ def environment() -> Environment:
     env.globals.update(
         study_url=lambda nct: REGISTRY_URL.format(nct=nct),
         share=share,
-        index_page=INDEX,
+        index_page=INDEX_PAGE,
         link_limit=LINK_LIMIT,
     )
     env.filters["clean"] = clean_text  # drops characters XML cannot carry (feed, e-mail)

@@ -137,6 +137,17 @@ def test_studies_entering_and_leaving_a_search_are_recorded(ctgov, make_config, 
     ]
 
 
+def test_a_search_hit_with_a_malformed_id_is_skipped_not_a_member(ctgov, make_config, db_url):
+    """An odd record is not a failure: on PostgreSQL a long id used to fail the whole refresh."""
+    cfg = load_config(make_config(studies=[], searches={"s": {"query.cond": "x"}}))
+    junk = _summary("NCT03630471")
+    junk["protocolSection"]["identificationModule"]["nctId"] = "NOT-AN-NCT-ID-AT-ALL"
+    ctgov.get(f"{API}/studies", json=page(_summary("NCT03418623"), junk, total=2))
+    result = services.refresh(cfg)
+    assert "skipped a record without an NCT id" in result.notes
+    assert query_rows(db_url, "SELECT nct_id FROM search_hits") == [("NCT03418623",)]
+
+
 def test_first_seen_survives_later_versions_and_search_hits(ctgov, make_config, db_url):
     """A new version updates a study's row and a hit's row, but never when they were first seen."""
     cfg = load_config(make_config(searches={"s": {"query.cond": "x"}}))

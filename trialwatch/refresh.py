@@ -18,6 +18,7 @@ from trialwatch import store
 from trialwatch.config import Config, SearchConfig
 from trialwatch.ctgov import PROBE_FIELDS, SUMMARY_FIELDS, CtgovClient, IdFetch
 from trialwatch.errors import TrialwatchError
+from trialwatch.ids import CANONICAL
 from trialwatch.ingest import IngestStats, ingest_records, update_membership
 from trialwatch.models import RefreshRun, SearchState, utcnow
 from trialwatch.records import canonical_json
@@ -249,7 +250,8 @@ def _refresh_search(
             protected=cited,
         )
     )  # fmt: skip
-    ids = [n for s in fetched.studies if (n := _text_at(s, *_NCT_ID))]
+    # only ids ingest accepts (a malformed one was skipped there with a note)
+    ids = [n for s in fetched.studies if (n := _text_at(s, *_NCT_ID)) and CANONICAL.match(n)]
     delta = update_membership(
         session, search.name, ids, now=now, run_id=result.run_id,
         complete=complete and not fetched.capped, baseline=redefined,

@@ -104,6 +104,19 @@ def test_subject_counts_changes_studies_and_critical():
     assert digest_subject(two) == "trialwatch: 2 changes in 2 studies, 1 critical"
 
 
+def test_a_study_changed_in_two_runs_counts_once():
+    """Two runs' changes to one study pending together (a send failed in between): one study."""
+    pending = group_changes(
+        [
+            item(1, "NCT02552212", "enrollment", "notable", 1),
+            item(2, "NCT02552212", "x", "notable", 2),
+        ],
+        {},
+    )
+    assert len(pending) == 2  # one notice per study per run
+    assert digest_subject(pending) == "trialwatch: 2 changes in 1 study"
+
+
 def test_a_long_digest_lists_the_first_studies_and_counts_the_rest():
     changes = [item(i, f"NCT{i:08d}", "overall_status", "notable", 1) for i in range(1, 61)]
     notices = group_changes(changes, {})

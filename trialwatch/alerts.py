@@ -25,7 +25,7 @@ from trialwatch.alert_store import (
     unnotified,
 )
 from trialwatch.config import Config, EmailConfig
-from trialwatch.digest import build_digest, counted
+from trialwatch.digest import build_digest, counted, study_count
 from trialwatch.errors import AlertError
 from trialwatch.feed import FEED_FILE, render_feed, write_atomic
 from trialwatch.models import utcnow
@@ -117,7 +117,7 @@ def _email(
     outcome.emailed_changes = len(ids)
     outcome.notes.append(
         f"alerts: e-mailed a digest of {counted(len(ids), 'change')} in "
-        f"{counted(len(notices), 'study')} to {counted(len(email.to), 'recipient')}"
+        f"{counted(study_count(notices), 'study')} to {counted(len(email.to), 'recipient')}"
     )
 
 

@@ -26,10 +26,15 @@ def counted(n: int, noun: str) -> str:
     return f"{n} {noun[:-1] + 'ies' if noun.endswith('y') else noun + 's'}"
 
 
+def study_count(notices: Sequence[StudyNotice]) -> int:
+    """Distinct studies: a study changed in two runs before a digest went out has two notices."""
+    return len({n.nct_id for n in notices})
+
+
 def digest_subject(notices: Sequence[StudyNotice]) -> str:
     changes = sum(len(n.changes) for n in notices)
     critical = sum(1 for n in notices for c in n.changes if c.severity == "critical")
-    text = f"trialwatch: {counted(changes, 'change')} in {counted(len(notices), 'study')}"
+    text = f"trialwatch: {counted(changes, 'change')} in {counted(study_count(notices), 'study')}"
     return f"{text}, {critical} critical" if critical else text
 
 
@@ -44,7 +49,8 @@ def build_digest(
 ) -> EmailMessage:
     """One message for every notice given (newest first); the first MAX_STUDIES are listed."""
     subject = digest_subject(notices)
-    shown, more = list(notices[:MAX_STUDIES]), max(0, len(notices) - MAX_STUDIES)
+    shown = list(notices[:MAX_STUDIES])
+    more = study_count(notices) - study_count(shown)  # studies with no notice listed
     summary = subject.removeprefix("trialwatch: ") + " since the last alert."
     message = _message(email, subject, now)
     message.set_content(_plain(shown, more, summary, title, report_url))

@@ -87,18 +87,3 @@ def test_cli_main_prints_one_line_and_exits_2(tmp_path, monkeypatch, capsys):
     assert exit_info.value.code == 2
     err = capsys.readouterr().err
     assert err.startswith("Error: ") and "studies[0].nct_id" in err and err.count("\n") == 1
-
-
-def test_the_default_schedule_loads_without_apscheduler():
-    """Every command reads the config: the shipped (default) cron costs no APScheduler import."""
-    import subprocess
-    import sys
-
-    probe = (
-        "import sys\n"
-        "from trialwatch.config import load_config\n"
-        f"load_config({str(ROOT / 'config.toml')!r})\n"
-        "print(sorted(m for m in sys.modules if m.startswith('apscheduler')))\n"
-    )
-    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
-    assert done.stdout.strip() == "[]", done.stderr

@@ -258,8 +258,10 @@ def _check_ranges(sections: dict[str, Any], where: str) -> None:
 
 
 def _check_schedule(schedule: ScheduleConfig, where: str) -> None:
-    """The cron expression and time zone, read as the scheduler will."""
+    """The cron expression and time zone, read as the scheduler will (imported only here)."""
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    from trialwatch.crontab import cron_trigger
 
     try:
         zone = ZoneInfo(schedule.timezone)
@@ -268,18 +270,13 @@ def _check_schedule(schedule: ScheduleConfig, where: str) -> None:
             f"{where}: key 'schedule.timezone': unknown time zone {schedule.timezone!r} "
             "(use an IANA name such as 'America/Denver')"
         ) from None
-    # The default (the shipped config's) is valid in every zone. Any other expression is read by
-    # APScheduler, which costs every command ~10-25 ms to import, `show` included.
-    if schedule.cron != ScheduleConfig.cron:
-        from trialwatch.crontab import cron_trigger
-
-        try:
-            cron_trigger(schedule.cron, zone)
-        except ValueError as exc:
-            raise ConfigError(
-                f"{where}: key 'schedule.cron': not a valid cron expression {schedule.cron!r} "
-                f"(minute hour day month weekday, e.g. '0 6 * * *'): {exc}"
-            ) from None
+    try:
+        cron_trigger(schedule.cron, zone)
+    except ValueError as exc:
+        raise ConfigError(
+            f"{where}: key 'schedule.cron': not a valid cron expression {schedule.cron!r} "
+            f"(minute hour day month weekday, e.g. '0 6 * * *'): {exc}"
+        ) from None
     for name in ("misfire_grace_seconds", "retry_minutes"):
         if getattr(schedule, name) < 1:
             raise ConfigError(f"{where}: key 'schedule.{name}': must be at least 1")

@@ -272,7 +272,7 @@ def db_upgrade(obj: Context) -> None:
         "empty": f"created the tables (schema revision {head})",
         "unversioned": f"adopted the existing tables and brought them to schema revision {head}",
     }.get(before.status, f"upgraded from schema revision {before.revision} to {head}")
-    obj.echo(f"{_shown(config.database_url)}: {done}")
+    obj.echo(f"{store.safe_url(config.database_url)}: {done}")
 
 
 @db.command("current")
@@ -288,7 +288,7 @@ def db_current(obj: Context) -> None:
 
     config = obj.config()
     state = store.store_schema(config.database_url)
-    where = _shown(config.database_url)
+    where = store.safe_url(config.database_url)
     if state.status != "current":
         hint = f" --config {config.path}"
         click.echo(schema.refusal(state, where, hint), err=True)
@@ -309,12 +309,6 @@ def db_revision(message: str) -> None:
     from trialwatch import schema
 
     click.echo(f"Wrote {schema.new_revision(message)}; review it before committing.")
-
-
-def _shown(url: str) -> str:
-    from sqlalchemy.engine import make_url
-
-    return make_url(url).render_as_string(hide_password=True)
 
 
 # the staff commands: reading the store, and reaching outside it

@@ -59,7 +59,7 @@ def reading(url: str, config_path: Path | str | None = None) -> Iterator[Session
                 " It is not a trialwatch store, or its schema is older than this trialwatch"
                 " (`trialwatch db upgrade`)."
             )
-        shown = make_url(url).render_as_string(hide_password=True)
+        shown = store.safe_url(url)
         refusal = _schema_refusal(engine, shown, config_path)  # checked only once a read failed
         if refusal:
             raise StoreError(refusal) from None

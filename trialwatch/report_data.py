@@ -17,7 +17,7 @@ from trialwatch import charts, evidence, protocol, results, store
 from trialwatch.citation import CitationCheck, check_citation
 from trialwatch.config import Config, SearchConfig, StudyConfig
 from trialwatch.fdaaa import ReportingStatus, coverage, reporting_status
-from trialwatch.models import Change, RecordVersion, ReportRun, SearchHit, SearchState, Study
+from trialwatch.models import Change, RecordVersion, SearchHit, SearchState, Study
 from trialwatch.pages import STUDY_PAGE, search_page_names
 from trialwatch.records import StudySummary, parse_study
 
@@ -100,7 +100,7 @@ class ReportContext:
 
 
 def build_context(session: Session, config: Config, now: datetime) -> ReportContext:
-    previous = session.scalars(select(ReportRun).order_by(ReportRun.id.desc()).limit(1)).first()
+    previous = store.last_report(session)
     since_id = (previous.last_change_id or 0) if previous else 0
     last_ok = store.last_successful_run(session)
     provenance = Provenance(

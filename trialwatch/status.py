@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from trialwatch import store
 from trialwatch.config import Config
-from trialwatch.models import RecordVersion, ReportRun, SearchHit, SearchState, Study
+from trialwatch.models import RecordVersion, SearchHit, SearchState, Study
 from trialwatch.reader import reading, sqlite_file
 
 
@@ -24,7 +24,7 @@ def gather_status(config: Config, *, runs: int) -> dict[str, Any]:
     path = sqlite_file(url)
     parsed = make_url(url)
     database: dict[str, Any] = {
-        "url": parsed.render_as_string(hide_password=True),
+        "url": store.safe_url(url),
         "backend": parsed.get_backend_name(),
         "path": str(path) if path is not None else None,
         "exists": path is None or path.is_file(),
@@ -83,7 +83,7 @@ def _fill_from_store(session: Session, config: Config, status: dict[str, Any], r
         "studies": session.scalar(select(func.count()).select_from(Study)) or 0,
         "versions": session.scalar(select(func.count()).select_from(RecordVersion)) or 0,
     }
-    report = session.scalars(select(ReportRun).order_by(ReportRun.id.desc()).limit(1)).first()
+    report = store.last_report(session)
     if report is not None:
         status["last_report"] = {
             "rendered_at": report.rendered_at,

@@ -21,6 +21,7 @@ from trialwatch.models import (
     Base,
     RecordVersion,
     RefreshRun,
+    ReportRun,
     SearchState,
     Study,
 )
@@ -75,14 +76,16 @@ def open_store(url: str, *, create: bool = True, config_path: str | None = None)
             auto = create and engine.dialect.name == "sqlite"
             if not (auto and state.status in ("empty", "outdated", "unversioned")):
                 hint = f" --config {config_path}" if config_path else ""
-                raise StoreError(schema.refusal(state, _safe(url), hint))
+                raise StoreError(schema.refusal(state, safe_url(url), hint))
             schema.upgrade(engine)
     except StoreError:
         engine.dispose()
         raise
     except (DatabaseError, OperationalError) as exc:
         engine.dispose()
-        raise StoreError(f"Cannot open the database at {_safe(url)}: {_first_line(exc)}") from None
+        raise StoreError(
+            f"Cannot open the database at {safe_url(url)}: {_first_line(exc)}"
+        ) from None
     return engine
 
 
@@ -93,7 +96,7 @@ def upgrade_store(url: str) -> schema.SchemaState:
         return schema.upgrade(engine)
     except (DatabaseError, OperationalError) as exc:
         raise StoreError(
-            f"Cannot upgrade the database at {_safe(url)}: {_first_line(exc)}"
+            f"Cannot upgrade the database at {safe_url(url)}: {_first_line(exc)}"
         ) from None
     finally:
         engine.dispose()
@@ -105,7 +108,9 @@ def store_schema(url: str) -> schema.SchemaState:
     try:
         return schema.check_schema(engine)
     except (DatabaseError, OperationalError) as exc:
-        raise StoreError(f"Cannot open the database at {_safe(url)}: {_first_line(exc)}") from None
+        raise StoreError(
+            f"Cannot open the database at {safe_url(url)}: {_first_line(exc)}"
+        ) from None
     finally:
         engine.dispose()
 
@@ -114,7 +119,7 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
 
 
-def _safe(url: str) -> str:
+def safe_url(url: str) -> str:
     """The URL without a password, for messages."""
     from sqlalchemy.engine import make_url
 
@@ -245,6 +250,11 @@ def last_successful_run(session: Session) -> RefreshRun | None:
     return session.scalars(
         select(RefreshRun).where(RefreshRun.outcome == "ok").order_by(RefreshRun.id.desc()).limit(1)
     ).first()
+
+
+def last_report(session: Session) -> ReportRun | None:
+    """The newest rendered report."""
+    return session.scalars(select(ReportRun).order_by(ReportRun.id.desc()).limit(1)).first()
 
 
 def recent_runs(session: Session, limit: int = 10) -> list[RefreshRun]:

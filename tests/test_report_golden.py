@@ -22,7 +22,13 @@ from trialwatch.report import render_pages
 
 GOLDEN = Path(__file__).parent / "golden"
 REGEN = "python -m tests.test_report_golden --regen"
-PAGES = ["index.html", "study-NCT02552212.html", "study-NCT03630471.html", "search-phelan.html"]
+PAGES = [
+    "index.html",
+    "study-NCT02552212.html",
+    "study-NCT03630471.html",
+    "study-NCT00763412.html",
+    "search-phelan.html",
+]
 
 
 def _without_charts(page: str) -> str:

@@ -37,6 +37,19 @@ def study(nct: str, variant: str = "") -> dict[str, Any]:
     return copy.deepcopy(load_fixture(f"studies/{name}"))
 
 
+def synthetic_copies(
+    n: int, prefix: str = "NCT9", nct: str = "NCT03418623"
+) -> list[dict[str, Any]]:
+    """SYNTHETIC: n copies of the real record `nct`, ids prefix + index (for scale tests)."""
+    base = study(nct)
+    out = []
+    for i in range(n):
+        record = copy.deepcopy(base)
+        record["protocolSection"]["identificationModule"]["nctId"] = f"{prefix}{i:07d}"
+        out.append(record)
+    return out
+
+
 def page(*records: dict[str, Any], token: str | None = None, total: int | None = None) -> dict:
     """An API /studies page around real records (the page envelope is the API's shape)."""
     body: dict[str, Any] = {"studies": list(records)}

@@ -2,29 +2,16 @@
 
 from __future__ import annotations
 
-import copy
-
 import pytest
 
-from tests.conftest import study
+from tests.conftest import study, synthetic_copies
 from tests.fakeapi import FakeApi
 from trialwatch.ctgov import PROBE_FIELDS, CtgovClient
 from trialwatch.errors import ApiError
 
 
-def _synthetic_copies(n: int) -> list[dict]:
-    """SYNTHETIC: copies of the real NCT03418623 record under made-up ids NCT9000xxxx."""
-    base = study("NCT03418623")
-    out = []
-    for i in range(n):
-        rec = copy.deepcopy(base)
-        rec["protocolSection"]["identificationModule"]["nctId"] = f"NCT9{i:07d}"
-        out.append(rec)
-    return out
-
-
 def test_search_pagination_sends_a_token_on_a_full_last_page():
-    records = _synthetic_copies(2000)
+    records = synthetic_copies(2000, "NCT9")
     with FakeApi(records) as api:
         api.set_search(
             {"query.cond": "x"},

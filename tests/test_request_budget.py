@@ -5,28 +5,16 @@ The records are SYNTHETIC copies of the real NCT03418623 record under made-up id
 
 from __future__ import annotations
 
-import copy
-
 import pytest
 
-from tests.conftest import study
+from tests.conftest import synthetic_copies
 from tests.fakeapi import FakeApi
 from trialwatch.ctgov import PROBE_FIELDS, CtgovClient
 
 
-def _synthetic(n: int) -> list[dict]:
-    base = study("NCT03418623")
-    out = []
-    for i in range(n):
-        record = copy.deepcopy(base)
-        record["protocolSection"]["identificationModule"]["nctId"] = f"NCT8{i:07d}"
-        out.append(record)
-    return out
-
-
 @pytest.mark.parametrize(("n", "fields"), [(1000, None), (2500, PROBE_FIELDS)])
 def test_full_batches_of_found_ids_need_no_empty_page(n, fields):
-    records = _synthetic(n)
+    records = synthetic_copies(n, "NCT8")
     ids = [r["protocolSection"]["identificationModule"]["nctId"] for r in records]
     with FakeApi(records) as api:
         found = CtgovClient(api.url, min_interval=0).fetch_ids(ids, fields=fields)
@@ -36,9 +24,9 @@ def test_full_batches_of_found_ids_need_no_empty_page(n, fields):
 
 def test_a_full_page_that_leaves_an_asked_id_unaccounted_for_is_followed():
     """1001 records match 1000 asked ids when one record lists an asked id as its alias."""
-    records = _synthetic(1000)
+    records = synthetic_copies(1000, "NCT8")
     ids = [r["protocolSection"]["identificationModule"]["nctId"] for r in records]
-    claimant = _synthetic(1001)[1000]  # NCT80001000, also answering to NCT80000005
+    claimant = synthetic_copies(1001, "NCT8")[1000]  # NCT80001000, also answering to NCT80000005
     claimant["protocolSection"]["identificationModule"]["nctIdAliases"] = ["NCT80000005"]
     with FakeApi([claimant, *records]) as api:
         found = CtgovClient(api.url, min_interval=0).fetch_ids(ids)

@@ -2,7 +2,7 @@
 
 The records are SYNTHETIC copies of the real fixtures (see bench/synthetic.py), sent as API pages
 of 1000 compact records. The real code path is timed: `json.loads` of each page, then
-`trialwatch.ingest.ingest_records` inside one transaction, as `trialwatch/refresh.py` does.
+`trialwatch.store.ingest.ingest_records` inside one transaction, as `trialwatch/refresh.py` does.
 A naive baseline (pandas.json_normalize + DataFrame.to_sql) runs on the same bytes in the same run.
 """
 
@@ -17,9 +17,9 @@ from typing import Any
 
 from bench.common import Timing, timed
 from bench.synthetic import compact, synthetic_records
-from trialwatch import store
-from trialwatch.ingest import ingest_records
-from trialwatch.models import utcnow
+from trialwatch.store import engine as store
+from trialwatch.store.ingest import ingest_records
+from trialwatch.store.models import utcnow
 
 PAGE = 1000  # records per API page
 

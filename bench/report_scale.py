@@ -14,8 +14,8 @@ from bench.common import Timing, timed
 from bench.requests_cost import SEARCH, _nct, write_config
 from bench.synthetic import CITED_PREFIX, SEARCH_PREFIX, synthetic_records
 from tests.fakeapi import FakeApi
-from trialwatch import services
 from trialwatch.config import load_config
+from trialwatch.services import pipeline as services
 
 
 @dataclass

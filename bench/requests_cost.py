@@ -19,8 +19,8 @@ import requests
 
 from bench.synthetic import CITED_PREFIX, SEARCH_PREFIX, synthetic_records
 from tests.fakeapi import FakeApi
-from trialwatch import services
 from trialwatch.config import load_config
+from trialwatch.services import pipeline as services
 
 SEARCH = {"query.cond": "synthetic benchmark condition"}
 

@@ -18,7 +18,11 @@ from bench.common import Timing, median, run_command
 FLOOR = [sys.executable, "-c", "import sqlalchemy.orm, click"]
 BARE = [sys.executable, "-c", "pass"]
 # What the `trialwatch` console script runs (its wrapper only adds this import and call).
-TRIALWATCH = [sys.executable, "-c", "import sys; from trialwatch.cli import main; sys.exit(main())"]
+TRIALWATCH = [
+    sys.executable,
+    "-c",
+    "import sys; from trialwatch.cli.main import main; sys.exit(main())",
+]
 
 
 @dataclass

@@ -88,7 +88,7 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'trialwatch.db'}"
         return
-    from trialwatch.store import upgrade_store
+    from trialwatch.store.engine import upgrade_store
 
     with pg_schema() as url:
         upgrade_store(url)
@@ -220,7 +220,7 @@ def table_contents(db_url: str, tables: tuple[str, ...] | None = None) -> dict[s
     """Every row of the data tables, sorted: to prove a failed run changed nothing."""
     import sqlalchemy as sa
 
-    from trialwatch.models import DATA_TABLES
+    from trialwatch.store.models import DATA_TABLES
 
     engine = sa.create_engine(db_url)
     out: dict[str, list[tuple]] = {}

@@ -1,6 +1,6 @@
 """Fixed report inputs built from real recorded records, for the render, golden and scale tests.
 
-No database: the pure context builders of trialwatch.report_data are fed stored-record-like
+No database: the pure context builders of trialwatch.report.context are fed stored-record-like
 values with fixed times, so the rendered pages are the same on every run.
 """
 
@@ -13,8 +13,8 @@ from typing import Any
 
 from tests.conftest import load_fixture, study
 from trialwatch.config import SearchConfig, StudyConfig
-from trialwatch.records import parse_study
-from trialwatch.report_data import (
+from trialwatch.domain.records import parse_study
+from trialwatch.report.context import (
     ChangeItem,
     CitedStudy,
     Provenance,

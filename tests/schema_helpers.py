@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import pg_schema
-from trialwatch import schema
-from trialwatch.store import make_engine
+from trialwatch.store import schema
+from trialwatch.store.engine import make_engine
 
 
 @contextmanager

@@ -16,10 +16,10 @@ from click.testing import CliRunner, Result
 
 from tests.conftest import API, ids_matcher, page, param_matcher, reset_api, study
 from tests.fakeapi import project
-from trialwatch import services
-from trialwatch.cli import cli
+from trialwatch.cli.main import cli
 from trialwatch.config import load_config
-from trialwatch.ctgov import SUMMARY_FIELDS
+from trialwatch.ctgov.client import SUMMARY_FIELDS
+from trialwatch.services import pipeline as services
 
 CITED = ("NCT02552212", "NCT00763412")
 SEARCH = {"s": {"query.cond": "x"}}

@@ -12,9 +12,9 @@ import responses
 from tests.conftest import API, page, study
 from tests.smtp_server import free_port, running_smtp
 from tests.test_alerts_email import terminated
-from trialwatch import services
-from trialwatch.cli import main
+from trialwatch.cli.main import main
 from trialwatch.config import load_config
+from trialwatch.services import pipeline as services
 
 
 def run_cli(monkeypatch, capsys, *args: str) -> tuple[int, str, str]:

@@ -17,8 +17,8 @@ import sqlalchemy as sa
 
 from tests.conftest import API, page, query_rows, study
 from tests.smtp_server import SmtpServer, free_port, running_smtp
-from trialwatch import services
 from trialwatch.config import load_config
+from trialwatch.services import pipeline as services
 
 XSS = "<script>alert('x')</script> & <b>funding</b>"
 XSS_TITLE = 'Certolizumab <img src=x onerror="alert(1)"> study'
@@ -188,8 +188,8 @@ def test_a_bug_in_alerts_never_fails_the_refresh(ctgov, make_config, db_url, smt
     def broken(*_args, **_kwargs):
         raise RuntimeError("template exploded")
 
-    monkeypatch.setattr("trialwatch.alerts.build_digest", broken)
-    monkeypatch.setattr("trialwatch.alerts.render_feed", broken)
+    monkeypatch.setattr("trialwatch.alerts.delivery.build_digest", broken)
+    monkeypatch.setattr("trialwatch.alerts.delivery.render_feed", broken)
     result = _refresh_with(ctgov, cfg, terminated(), study("NCT00763412"))
     assert result.changes == 3
     assert sum("template exploded" in n for n in result.notes) == 2  # feed and e-mail

@@ -10,10 +10,10 @@ import pytest
 import sqlalchemy as sa
 
 from tests.conftest import FIXTURES, study
-from trialwatch import store
-from trialwatch.ingest import ingest_records
-from trialwatch.models import utcnow
-from trialwatch.records import canonical_json, canonical_record, record_hashes
+from trialwatch.domain.records import canonical_json, canonical_record, record_hashes
+from trialwatch.store import engine as store
+from trialwatch.store.ingest import ingest_records
+from trialwatch.store.models import utcnow
 
 
 def _documented_hashes(record: dict) -> tuple[str, str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import study
-from trialwatch.changes import diff_records, to_date
+from trialwatch.domain.changes import diff_records, to_date
 
 
 def _by_field(changes):

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from tests.conftest import API, ids_matcher, load_fixture, page, param_matcher, study
 from tests.staff_store import populate, run
-from trialwatch.output import Progress, table
+from trialwatch.cli.output import Progress, table
 
 
 def _read(path, fmt):
@@ -153,8 +153,8 @@ def test_show_live_fetches_and_stores(ctgov, make_config, db_url):
 def test_show_live_waits_for_a_running_refresh_then_gives_up(
     ctgov, make_config, db_url, monkeypatch
 ):
-    from trialwatch import commands
-    from trialwatch.locking import refresh_lock
+    from trialwatch.cli import lookups as commands
+    from trialwatch.store.lock import refresh_lock
 
     monkeypatch.setattr(commands, "LIVE_LOCK_WAIT", 0.0)
     config = make_config(studies=[])

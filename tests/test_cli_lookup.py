@@ -13,9 +13,9 @@ import pytest
 
 from tests.conftest import study
 from tests.staff_store import populate, run
-from trialwatch import services
-from trialwatch.cli import cli
+from trialwatch.cli.main import cli
 from trialwatch.config import load_config
+from trialwatch.services import pipeline as services
 
 SHOW_KEYS = {
     "nct_id", "brief_title", "overall_status", "phases", "study_type", "enrollment",
@@ -63,7 +63,7 @@ def test_show_text_lists_outcomes_and_latest_changes(ctgov, make_config):
 
 
 def test_verbose_lists_every_change_and_quiet_drops_notes(ctgov, make_config, monkeypatch):
-    from trialwatch import lookup
+    from trialwatch.services import lookups as lookup
 
     config = populate(ctgov, make_config)
     monkeypatch.setattr(lookup, "LATEST_CHANGES", 1)
@@ -134,7 +134,7 @@ def test_status_without_a_database_says_so_and_creates_nothing(tmp_path):
 
 def test_empty_store(make_config):
     from trialwatch.config import load_config
-    from trialwatch.store import open_store
+    from trialwatch.store.engine import open_store
 
     config = make_config()
     open_store(load_config(config).database_url).dispose()  # schema, no rows
@@ -223,7 +223,7 @@ def test_show_imports_nothing_heavy(ctgov, make_config):
     config = populate(ctgov, make_config)
     probe = (
         "import sys\n"
-        "from trialwatch.cli import main\n"
+        "from trialwatch.cli.main import main\n"
         f"sys.argv = ['trialwatch', '--config', {str(config)!r}, 'show', 'NCT02552212']\n"
         "try:\n    main()\nexcept SystemExit as exc:\n    assert not exc.code, exc.code\n"
         "heavy = {'pandas', 'numpy', 'matplotlib', 'requests', 'jinja2', 'alembic', 'urllib3'}\n"

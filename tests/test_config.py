@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from trialwatch.cli import cli
+from trialwatch.cli.main import cli
 from trialwatch.config import load_config
 from trialwatch.errors import ConfigError
 
@@ -77,7 +77,7 @@ def test_missing_file_is_a_clear_error_with_exit_2(tmp_path):
 
 
 def test_cli_main_prints_one_line_and_exits_2(tmp_path, monkeypatch, capsys):
-    from trialwatch.cli import main
+    from trialwatch.cli.main import main
 
     bad = tmp_path / "bad.toml"
     bad.write_text("[[studies]]\nnct_id = 'NCT-1'\n")

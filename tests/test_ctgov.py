@@ -10,7 +10,7 @@ import responses
 from responses import registries
 
 from tests.conftest import API, load_fixture, page, param_matcher, study
-from trialwatch.ctgov import PROBE_FIELDS, CtgovClient, make_retry, make_session
+from trialwatch.ctgov.client import PROBE_FIELDS, CtgovClient, make_retry, make_session
 from trialwatch.errors import ApiError
 
 

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from tests.faults.harness import run_cli
 from tests.schema_helpers import upgrade_store_to
-from trialwatch.store import store_schema
+from trialwatch.store.engine import store_schema
 
 
 def _config(tmp_path: Path, url: str) -> Path:

@@ -7,7 +7,7 @@ import json
 import sqlalchemy as sa
 from click.testing import CliRunner
 
-from trialwatch.cli import cli
+from trialwatch.cli.main import cli
 from trialwatch.demo.replay import DATA_DIR
 
 

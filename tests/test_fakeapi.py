@@ -6,7 +6,7 @@ import pytest
 
 from tests.conftest import study, synthetic_copies
 from tests.fakeapi import FakeApi
-from trialwatch.ctgov import PROBE_FIELDS, CtgovClient
+from trialwatch.ctgov.client import PROBE_FIELDS, CtgovClient
 from trialwatch.errors import ApiError
 
 

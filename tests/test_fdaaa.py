@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from tests.conftest import study
-from trialwatch.fdaaa import (
+from trialwatch.domain.fdaaa import (
     DUE,
     NOT_YET_DUE,
     OVERDUE,
@@ -17,8 +17,8 @@ from trialwatch.fdaaa import (
     last_day,
     reporting_status,
 )
-from trialwatch.protocol import has_certificate_of_delay
-from trialwatch.records import parse_study
+from trialwatch.domain.protocol import has_certificate_of_delay
+from trialwatch.domain.records import parse_study
 
 
 @pytest.mark.parametrize(

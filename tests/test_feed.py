@@ -14,8 +14,8 @@ import responses
 
 from tests.conftest import API, page, study
 from tests.test_alerts_email import XSS, XSS_TITLE, terminated
-from trialwatch import services
 from trialwatch.config import load_config
+from trialwatch.services import pipeline as services
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 RFC3339 = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$")

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
+from trialwatch.domain.ids import normalize_nct_id, split_valid
 from trialwatch.errors import InvalidNctId
-from trialwatch.ids import normalize_nct_id, split_valid
 
 
 @pytest.mark.parametrize(

@@ -10,9 +10,8 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from trialwatch.config import EmailConfig
-from trialwatch.digest import MAX_STUDIES, build_digest, digest_subject
-from trialwatch.notices import (
+from trialwatch.alerts.digest import MAX_STUDIES, build_digest, digest_subject
+from trialwatch.alerts.notices import (
     ChangeItem,
     at_or_above,
     atom_time,
@@ -22,6 +21,7 @@ from trialwatch.notices import (
     notice_id,
     shorten,
 )
+from trialwatch.config import EmailConfig
 
 T0 = datetime(2026, 11, 25, 13, 0, 5, 123456, tzinfo=UTC)
 EMAIL = EmailConfig(host="127.0.0.1", sender="tw@clinic.example", to=("a@clinic.example",))

@@ -16,9 +16,9 @@ from tests.conftest import (
     study,
     table_contents,
 )
-from trialwatch import services
 from trialwatch.config import load_config
 from trialwatch.errors import ApiError
+from trialwatch.services import pipeline as services
 
 
 def _count(db_url: str, table: str) -> int:
@@ -105,7 +105,7 @@ def test_failed_refresh_leaves_store_unchanged_and_logs_the_run(ctgov, make_conf
 def _summary(nct: str) -> dict:
     """A search hit as the API returns it with fields=: a real record's summary pieces."""
     from tests.fakeapi import project
-    from trialwatch.ctgov import SUMMARY_FIELDS
+    from trialwatch.ctgov.client import SUMMARY_FIELDS
 
     return project(study(nct), SUMMARY_FIELDS)
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from tests.report_inputs import fixed_context
-from trialwatch.report import render_pages
+from trialwatch.report.render import render_pages
 
 GOLDEN = Path(__file__).parent / "golden"
 REGEN = "python -m tests.test_report_golden --regen"

@@ -10,7 +10,13 @@ import pytest
 
 from tests.conftest import study
 from tests.report_inputs import PHELAN_PAGE, cited, fixed_context, search, summary_rows
-from trialwatch.report import environment, render_index, render_pages, render_search, render_study
+from trialwatch.report.render import (
+    environment,
+    render_index,
+    render_pages,
+    render_search,
+    render_study,
+)
 
 SCRIPT = "<script>alert(1)</script>"
 IMG = '<img src=x onerror="alert(2)">'
@@ -178,7 +184,7 @@ def test_search_page_names_are_unique_file_names_in_config_order() -> None:
     from pathlib import Path
 
     from trialwatch.config import Config, SearchConfig
-    from trialwatch.pages import search_page_names
+    from trialwatch.domain.pages import search_page_names
 
     names = ["Ketamine / TRD", "ketamine-trd", "Ketamine TRD", "%%"]
     config = Config(Path("config.toml"), searches=tuple(SearchConfig(n) for n in names))

@@ -10,8 +10,8 @@ import time
 
 from tests.conftest import study
 from tests.report_inputs import NSCLC_PAGE, PHELAN_PAGE, cited, fixed_context, search, summary_rows
-from trialwatch.records import parse_study
-from trialwatch.report import render_pages
+from trialwatch.domain.records import parse_study
+from trialwatch.report.render import render_pages
 
 MAX_PAGE_BYTES = 2 * 1024 * 1024
 REAL_STUDIES = ["NCT00763412", "NCT00973089", "NCT02210780", "NCT02552212", "NCT03418623",

@@ -10,10 +10,11 @@ import sqlalchemy as sa
 from click.testing import CliRunner
 
 from tests.conftest import API, VERSION, load_fixture, page, reset_api, study
-from trialwatch import report_writer, services
-from trialwatch.cli import cli
+from trialwatch.cli.main import cli
 from trialwatch.config import load_config
-from trialwatch.report_writer import MANIFEST, ReportWriteError
+from trialwatch.report import writer as report_writer
+from trialwatch.report.writer import MANIFEST, ReportWriteError
+from trialwatch.services import pipeline as services
 
 PHELAN = "search_pages/biomcp__search_phelan_limit50_20260811.json"
 CITED = """
@@ -134,7 +135,7 @@ def test_failed_write_leaves_the_previous_report_byte_identical(
 def test_failed_render_touches_nothing(clinic: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     services.render_report(clinic)
     before = _snapshot(clinic.report_dir)
-    from trialwatch import report
+    from trialwatch.report import render as report
 
     def broken(*_: Any) -> str:
         raise RuntimeError("template bug (simulated)")

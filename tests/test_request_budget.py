@@ -9,7 +9,7 @@ import pytest
 
 from tests.conftest import synthetic_copies
 from tests.fakeapi import FakeApi
-from trialwatch.ctgov import PROBE_FIELDS, CtgovClient
+from trialwatch.ctgov.client import PROBE_FIELDS, CtgovClient
 
 
 @pytest.mark.parametrize(("n", "fields"), [(1000, None), (2500, PROBE_FIELDS)])

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from tests.conftest import study
-from trialwatch.protocol import has_certificate_of_delay, parse_arms, parse_design
-from trialwatch.results import (
+from trialwatch.domain.protocol import has_certificate_of_delay, parse_arms, parse_design
+from trialwatch.domain.results import (
     most_frequent_events,
     parse_adverse_events,
     parse_outcomes,

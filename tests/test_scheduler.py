@@ -19,11 +19,14 @@ from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from tests.conftest import API, page, query_rows, reset_api, study, table_contents
-from trialwatch import jobs, scheduler, services, store
 from trialwatch.config import load_config, parse_config
-from trialwatch.crontab import previous_fire_time, weekday_names
 from trialwatch.errors import ConfigError, LockBusy
-from trialwatch.locking import refresh_lock
+from trialwatch.schedule import job as jobs
+from trialwatch.schedule import service as scheduler
+from trialwatch.schedule.crontab import previous_fire_time, weekday_names
+from trialwatch.services import pipeline as services
+from trialwatch.store import engine as store
+from trialwatch.store.lock import refresh_lock
 
 DENVER = ZoneInfo("America/Denver")
 FAST = "[schedule]\nretry_minutes = 5\nmax_retry_minutes = 20\nlock_wait_seconds = 0\n"

@@ -14,10 +14,10 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from tests.schema_helpers import upgrade_store_to
-from trialwatch import schema
 from trialwatch.errors import StoreError
-from trialwatch.models import Base
-from trialwatch.store import open_store, store_schema, upgrade_store
+from trialwatch.store import schema
+from trialwatch.store.engine import open_store, store_schema, upgrade_store
+from trialwatch.store.models import Base
 
 MODEL_TABLES = set(Base.metadata.tables)
 
@@ -118,7 +118,7 @@ def test_read_path_does_not_import_alembic(tmp_path):
     url = f"sqlite:///{tmp_path / 'store.db'}"
     upgrade_store(url)
     code = (
-        "import sys; from trialwatch.store import open_store; open_store(sys.argv[1]).dispose(); "
+        "import sys; from trialwatch.store.engine import open_store; open_store(sys.argv[1]).dispose(); "
         "assert 'alembic' not in sys.modules, 'alembic imported'"
     )
     done = subprocess.run([sys.executable, "-c", code, url], capture_output=True, text=True)
@@ -243,7 +243,9 @@ def test_a_file_that_is_not_a_database_is_a_clear_error(tmp_path):
 
 def test_concurrent_first_upgrades_migrate_once(empty_url):
     """Two processes starting at once on a new store: one migrates, the other waits, both work."""
-    code = "import sys; from trialwatch.store import upgrade_store; upgrade_store(sys.argv[1])"
+    code = (
+        "import sys; from trialwatch.store.engine import upgrade_store; upgrade_store(sys.argv[1])"
+    )
     procs = [
         subprocess.Popen([sys.executable, "-c", code, empty_url], stderr=subprocess.PIPE)
         for _ in range(2)

@@ -15,11 +15,12 @@ import pytest
 from sqlalchemy.exc import IntegrityError
 
 from tests.conftest import API, page, query_rows, study
-from trialwatch import services, store
 from trialwatch.config import load_config
 from trialwatch.errors import LockBusy
-from trialwatch.models import RecordVersion, SearchHit, SearchState, utcnow
-from trialwatch.refresh import RefreshResult
+from trialwatch.services import pipeline as services
+from trialwatch.services.refresh import RefreshResult
+from trialwatch.store import engine as store
+from trialwatch.store.models import RecordVersion, SearchHit, SearchState, utcnow
 
 
 class HeldRefresh:
@@ -159,7 +160,7 @@ def test_upsert_inserts_then_updates_on_conflict(db_url):
 def test_refresh_lock_is_per_store_not_per_postgres_database(pg_url):
     """Two stores in one PostgreSQL database (a schema each) refresh independently."""
     from tests.conftest import pg_schema
-    from trialwatch.locking import refresh_lock
+    from trialwatch.store.lock import refresh_lock
 
     with pg_schema() as other_url:
         engines = [store.make_engine(url) for url in (pg_url, pg_url, other_url)]

@@ -1,3 +1,3 @@
-from trialwatch.cli import main
+from trialwatch.cli.main import main
 
 main()

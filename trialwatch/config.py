@@ -15,9 +15,9 @@ from email.utils import parseaddr
 from pathlib import Path
 from typing import Any
 
-from trialwatch.changes import SEVERITIES
+from trialwatch.domain.changes import SEVERITIES
+from trialwatch.domain.ids import normalize_nct_id
 from trialwatch.errors import ConfigError, InvalidNctId
-from trialwatch.ids import normalize_nct_id
 
 DEFAULT_PATH = "config.toml"
 ENV_PATH = "TRIALWATCH_CONFIG"
@@ -261,7 +261,7 @@ def _check_schedule(schedule: ScheduleConfig, where: str) -> None:
     """The cron expression and time zone, read as the scheduler will (imported only here)."""
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-    from trialwatch.crontab import cron_trigger
+    from trialwatch.schedule.crontab import cron_trigger
 
     try:
         zone = ZoneInfo(schedule.timezone)

@@ -27,8 +27,8 @@ import responses
 from click.testing import CliRunner
 
 from tests.conftest import API, VERSION, page, query_rows, study, table_contents
-from trialwatch import services
 from trialwatch.config import load_config
+from trialwatch.services import pipeline as services
 
 CITED = ("NCT02552212", "NCT00763412")
 SEARCH_NAME = "related"
@@ -45,8 +45,8 @@ class CliResult:
 
 
 def run_cli(*args: str) -> CliResult:
-    """Run the real entry point `trialwatch.cli.main` in-process, as a shell would."""
-    from trialwatch.cli import main
+    """Run the real entry point `trialwatch.cli.main.main` in-process, as a shell would."""
+    from trialwatch.cli.main import main
 
     runner = CliRunner()
     with runner.isolation() as streams, mock.patch.object(sys, "argv", ["trialwatch", *args]):

@@ -4,7 +4,7 @@ Hypothesis damages real records (tests/fixtures/ctgov/studies): keys dropped, nu
 long strings, odd unicode. For `records.parse_study`: it never raises, every field has its type
 and fits the store's columns, a field whose source was not touched is parsed exactly as before,
 and a field that held a value and lost it to damage (not to a simply absent key) is named in
-`problems`. For `trialwatch.results`: it never raises, registered values stay verbatim strings,
+`problems`. For `trialwatch.domain.results`: it never raises, registered values stay verbatim strings,
 and results are untouched when the damage is elsewhere.
 """
 
@@ -18,9 +18,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import FIXTURES
-from trialwatch import results
-from trialwatch.ids import CANONICAL
-from trialwatch.records import CODE_LIMITS, CORE_MODULES, StudySummary, parse_study
+from trialwatch.domain import results
+from trialwatch.domain.ids import CANONICAL
+from trialwatch.domain.records import CODE_LIMITS, CORE_MODULES, StudySummary, parse_study
 
 SOURCES = {
     p.name: p.read_text(encoding="utf-8") for p in sorted((FIXTURES / "studies").glob("*.json"))

@@ -17,7 +17,7 @@ import responses
 
 from tests.conftest import study
 from tests.faults.harness import CITED, SEARCH_HITS, Clinic, query, run_cli, set_up_clinic
-from trialwatch import report_writer
+from trialwatch.report import writer as report_writer
 
 
 @pytest.fixture

@@ -9,9 +9,9 @@ from pathlib import Path
 import requests
 
 from trialwatch.config import Config, load_config
-from trialwatch.ctgov import USER_AGENT
+from trialwatch.ctgov.client import USER_AGENT
 from trialwatch.demo.replay import DATA_DIR, ReplayAdapter
-from trialwatch.refresh import RefreshResult
+from trialwatch.services.refresh import RefreshResult
 
 DEMO_DB = "demo.db"
 
@@ -47,7 +47,7 @@ def replay_session(stage: int) -> requests.Session:
 
 def run_demo(directory: Path) -> DemoResult:
     """Refresh twice from the recordings (older, then newer versions) and render the report."""
-    from trialwatch import services
+    from trialwatch.services import pipeline as services
 
     config = prepare(directory)
     result = DemoResult(directory=directory, config=config)

@@ -1,0 +1,145 @@
+"""Pure: changes grouped the way alerts show them, one notice per study per refresh run.
+
+A run often changes several fields of one study at once (status, why stopped, a date). One
+notice per study and run keeps a feed reader or an inbox readable; each notice lists every
+change in it with its severity.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from trialwatch.domain.changes import SEVERITIES, severity_rank
+from trialwatch.domain.pages import INDEX_PAGE, REGISTRY_URL
+
+MAX_VALUE_CHARS = (
+    300  # an alert quotes this much of a long value (outcome lists); the report has all
+)
+# Characters XML 1.0 forbids; registry text is untrusted and must not break the feed.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_LABELS = {"overall_status": "status", "why_stopped": "why stopped", "search": "related search"}
+
+
+@dataclass(frozen=True)
+class ChangeItem:
+    id: int
+    nct_id: str
+    field: str
+    old_value: str | None
+    new_value: str | None
+    severity: str
+    detected_at: datetime
+    run_id: int | None
+    search_name: str | None = None
+
+    @property
+    def label(self) -> str:
+        return _LABELS.get(self.field, self.field.replace("_", " "))
+
+    @property
+    def old(self) -> str:
+        return shorten(self.old_value)
+
+    @property
+    def new(self) -> str:
+        return shorten(self.new_value)
+
+
+@dataclass(frozen=True)
+class StudyNotice:
+    nct_id: str
+    title: str | None  # the study's brief title: registry text, escaped wherever it is shown
+    run_id: int | None
+    detected_at: datetime
+    changes: tuple[ChangeItem, ...]
+    page: str = INDEX_PAGE  # the report page that shows this study
+
+    @property
+    def severity(self) -> str:
+        """The most severe change in the notice."""
+        return min((c.severity for c in self.changes), key=severity_rank)
+
+    @property
+    def registry_url(self) -> str:
+        return REGISTRY_URL.format(nct=self.nct_id)
+
+    def report_url(self, base: str) -> str:
+        """The study's section of the report, relative to the report folder unless `base` is set."""
+        return join_url(base, self.page)
+
+    def headline(self) -> str:
+        labels = list(dict.fromkeys(c.label for c in self.changes))
+        return f"{self.nct_id} ({self.severity}): {', '.join(labels)}"
+
+
+def at_or_above(min_severity: str) -> list[str]:
+    """The severities an alert with this threshold includes ("notable": critical and notable)."""
+    return [s for s in SEVERITIES if severity_rank(s) <= severity_rank(min_severity)]
+
+
+def group_changes(
+    changes: Iterable[ChangeItem],
+    titles: dict[str, str | None],
+    pages: dict[str, str] | None = None,
+) -> list[StudyNotice]:
+    """One notice per (run, study), newest first; changes inside in the order they were logged.
+
+    A run logs all its changes with one detection time; changes logged outside a run (a live
+    lookup) have no run id, and their detection time keeps them apart.
+    """
+    groups: dict[tuple[int | None, datetime, str], list[ChangeItem]] = {}
+    for change in sorted(changes, key=lambda c: c.id):
+        key = (change.run_id, change.detected_at, change.nct_id)
+        groups.setdefault(key, []).append(change)
+    notices = [
+        StudyNotice(nct_id=nct, title=titles.get(nct), run_id=run_id, detected_at=detected,
+                    changes=tuple(items), page=(pages or {}).get(nct, INDEX_PAGE))
+        for (run_id, detected, nct), items in groups.items()
+    ]  # fmt: skip
+    notices.sort(key=lambda n: max(c.id for c in n.changes), reverse=True)
+    return notices
+
+
+def notice_id(namespace: uuid.UUID, notice: StudyNotice) -> str:
+    """A permanent Atom id: the same run and study always give the same id.
+
+    It derives from the run and the detection time, not from which changes pass the severity
+    threshold, so changing the threshold updates an entry instead of duplicating it; and a
+    database rebuilt from scratch (run ids starting again at 1) never reuses an old id.
+    """
+    stamp = notice.detected_at.astimezone(UTC).isoformat()
+    return uuid.uuid5(namespace, f"{notice.nct_id}/run-{notice.run_id}/{stamp}").urn
+
+
+def feed_namespace(report_dir: Path) -> uuid.UUID:
+    """The feed's own UUID: stable for a report folder, distinct between installations."""
+    return uuid.uuid5(uuid.NAMESPACE_URL, report_dir.resolve().as_uri() + "/feed.xml")
+
+
+def join_url(base: str, path: str) -> str:
+    if not base:
+        return path
+    return base.rstrip("/") + "/" + path
+
+
+def clean_text(value: str | None) -> str:
+    """Registry text without the control characters XML cannot carry (escaping is the
+    template's job, not this function's)."""
+    return _NOT_XML.sub("", value or "")
+
+
+def shorten(value: str | None) -> str:
+    if value is None:
+        return "(none)"
+    text = clean_text(value)
+    return text if len(text) <= MAX_VALUE_CHARS else text[: MAX_VALUE_CHARS - 1] + "…"
+
+
+def atom_time(moment: datetime) -> str:
+    """RFC 3339 in UTC, as Atom wants it."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -1,0 +1,230 @@
+"""Staff commands that read the store: show, history, changes, status (search and export are in
+`trialwatch.cli.io_commands`; `trialwatch.cli.main` adds both to the group).
+
+Each parses its options, loads the config, calls one function and prints. Queries live in
+`trialwatch.services.lookups` and `trialwatch.services.status`, text views in `trialwatch.cli.views`, files in
+`trialwatch.services.exports`. Heavy modules (requests, pandas) are imported only by the commands that need
+them, so `show` starts fast.
+"""
+
+from __future__ import annotations
+
+import functools
+import gc
+import re
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, ParamSpec, TypeVar
+
+import click
+
+from trialwatch.cli import output
+from trialwatch.domain.changes import SEVERITIES
+from trialwatch.errors import UsageError
+
+if TYPE_CHECKING:
+    from trialwatch.cli.main import Context
+
+LIVE_LOCK_WAIT = 10.0  # seconds `show --live` waits for a running refresh before giving up
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def short_lived(command: Callable[P, R]) -> Callable[P, R]:
+    """No garbage collection while a quick lookup runs. Importing SQLAlchemy creates so many
+    objects that the collector sweeps them again and again; a lookup frees little and ends in
+    a moment, and skipping those sweeps saves about 20 ms of a `show` (measured)."""
+
+    @functools.wraps(command)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return command(*args, **kwargs)
+        finally:
+            if was_enabled:
+                gc.enable()
+
+    return run
+
+
+@click.command()
+@click.argument("nct_id")
+@click.option("--live", is_flag=True, help="Fetch the record from the registry now and store it.")
+@output.json_option
+@click.pass_obj
+@short_lived
+def show(obj: Context, nct_id: str, live: bool, as_json: bool) -> None:
+    """A study from the store: status, dates, results, primary outcomes, latest changes.
+
+    NCT_ID may be lower case (nct01558063). With -v, every change is listed
+    (by default the latest 10).
+
+    \b
+    Example:
+      trialwatch show NCT01558063
+      trialwatch show nct01558063 --live      # ask the registry now
+      trialwatch show NCT01558063 --json | jq .overall_status
+    """
+    from trialwatch.domain.ids import normalize_nct_id
+    from trialwatch.services.lookups import LATEST_CHANGES, get_study
+
+    nct = normalize_nct_id(nct_id)
+    config = obj.config()
+    if live:
+        from trialwatch.services import pipeline as services
+
+        with obj.progress() as bar:
+            bar.update(f"Fetching {nct} from ClinicalTrials.gov…")
+            fetched = services.fetch_study(config, nct, lock_wait=LIVE_LOCK_WAIT)
+        obj.note(fetched.note)
+        obj.note(f"Stored a new version of {fetched.nct_id}." if fetched.new_version else None)
+        nct = fetched.nct_id
+    detail = get_study(config, nct, changes_limit=None if obj.verbosity > 0 else LATEST_CHANGES)
+    if as_json:
+        output.echo_json(detail)
+    else:
+        from trialwatch.cli.views import study_text
+
+        click.echo(study_text(detail))
+
+
+@click.command()
+@click.argument("nct_id")
+@output.json_option
+@click.pass_obj
+@short_lived
+def history(obj: Context, nct_id: str, as_json: bool) -> None:
+    """The versions of a study seen so far and the field changes between them.
+
+    \b
+    Example:
+      trialwatch history NCT02552212
+      trialwatch history NCT02552212 --json
+    """
+    from trialwatch.domain.ids import normalize_nct_id
+    from trialwatch.services.lookups import get_history
+
+    nct = normalize_nct_id(nct_id)
+    result = get_history(obj.config(), nct)
+    if as_json:
+        output.echo_json(result)
+    else:
+        from trialwatch.cli.views import history_text
+
+        click.echo(history_text(result))
+
+
+_RELATIVE = re.compile(r"^(\d+)\s*([dw])$")
+
+
+def parse_since(text: str, *, now: datetime | None = None) -> datetime:
+    """`2026-11-01`, `2026-11-01T08:00`, `7d` or `2w` -> an aware UTC datetime."""
+    raw = text.strip().lower()
+    now = now or datetime.now(UTC)
+    if match := _RELATIVE.match(raw):
+        days = int(match.group(1)) * (7 if match.group(2) == "w" else 1)
+        return now - timedelta(days=days)
+    try:
+        when = datetime.fromisoformat(raw.upper())
+    except ValueError:
+        raise UsageError(
+            f"--since {text!r}: expected a date like 2026-11-01, a time like 2026-11-01T08:00, "
+            "or a number of days or weeks like 7d or 2w"
+        ) from None
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
+
+
+@click.command()
+@click.option("--since", metavar="DATE", help="Only changes detected since (2026-11-01, 7d, 2w).")
+@click.option(
+    "--severity", type=click.Choice(SEVERITIES, case_sensitive=False),
+    help="At least this severe: critical; notable (and critical); minor (everything).",
+)  # fmt: skip
+@click.option("--study", "nct_id", metavar="NCT_ID", help="Only this study's changes.")
+@click.option(
+    "--limit", type=click.IntRange(min=1), default=100, show_default=True,
+    help="Show at most this many (newest first).",
+)  # fmt: skip
+@click.option(
+    "--unnotified", is_flag=True,
+    help="Only changes no e-mail alert has carried yet (by default at or above the e-mail "
+    "alert's severity).",
+)  # fmt: skip
+@output.json_option
+@click.pass_obj
+@short_lived
+def changes(
+    obj: Context,
+    since: str | None,
+    severity: str | None,
+    nct_id: str | None,
+    limit: int,
+    unnotified: bool,
+    as_json: bool,
+) -> None:
+    """The change log across everything tracked, newest first.
+
+    \b
+    Example:
+      trialwatch changes --since 30d --severity notable
+      trialwatch changes --study NCT01558063 --json
+      trialwatch changes --unnotified     # what the next e-mail alert will carry
+    """
+    from trialwatch.domain.ids import normalize_nct_id
+    from trialwatch.store.changelog import ChangeQuery, get_changes
+
+    config = obj.config()
+    if unnotified and not severity:
+        severity = config.alerts.email_min_severity
+        if config.alerts.email is None:
+            obj.note("E-mail alerts are off (no [alerts.email] in the config): nothing is sent.")
+    query = ChangeQuery(
+        since=parse_since(since) if since else None,
+        min_severity=severity.lower() if severity else None,
+        nct_id=normalize_nct_id(nct_id) if nct_id else None,
+        limit=limit + 1,  # one more tells whether some were left out
+        unnotified=unnotified,
+    )
+    rows = get_changes(config, query)
+    cut = len(rows) > limit
+    rows = rows[:limit]
+    if as_json:
+        output.echo_json(rows)
+        return
+    from trialwatch.cli.views import changes_text
+
+    if not rows:
+        obj.note("No changes recorded" + (" that match." if since or severity or nct_id else "."))
+        return
+    click.echo(changes_text(rows))
+    obj.note(f"{len(rows)} changes shown; more with --limit." if cut else None)
+
+
+@click.command()
+@click.option(
+    "--runs", type=click.IntRange(min=1), default=5, show_default=True,
+    help="How many recent refresh runs to list.",
+)  # fmt: skip
+@output.json_option
+@click.pass_obj
+@short_lived
+def status(obj: Context, runs: int, as_json: bool) -> None:
+    """Recent refresh runs, what is tracked, the database, the last report, the next run.
+
+    \b
+    Example:
+      trialwatch status
+      trialwatch status --json | jq '.runs[0].outcome'
+    """
+    from trialwatch.services.status import gather_status
+
+    result = gather_status(obj.config(), runs=runs)
+    if as_json:
+        output.echo_json(result)
+    else:
+        from trialwatch.cli.views import status_text
+
+        click.echo(status_text(result))

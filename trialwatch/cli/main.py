@@ -1,0 +1,339 @@
+"""The command line: parse, load config, call one service function, print. Nothing else.
+
+Heavy modules (requests, pandas, jinja2) are imported inside the commands that need them, so a
+lookup from the store starts fast.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from contextlib import AbstractContextManager
+from pathlib import Path
+from typing import Any
+
+import click
+
+from trialwatch import __version__
+from trialwatch.cli import io_commands as commands_io
+from trialwatch.cli import lookups as commands
+from trialwatch.cli import output
+from trialwatch.errors import LockBusy, TrialwatchError
+
+log = logging.getLogger("trialwatch")
+
+
+class Context:
+    def __init__(self, config_path: str | None, verbosity: int) -> None:
+        self.config_path = config_path
+        self.verbosity = verbosity
+
+    def config(self) -> Any:
+        from trialwatch.config import load_config
+
+        return load_config(self.config_path)
+
+    def echo(self, message: str) -> None:
+        if self.verbosity >= 0:
+            click.echo(message)
+
+    def note(self, message: str | None) -> None:
+        """A remark on standard error (none with -q, none for an empty message)."""
+        if message and self.verbosity >= 0:
+            click.echo(message, err=True)
+
+    def progress(self) -> AbstractContextManager[output.Progress]:
+        """Progress on a terminal's standard error only, and not with -q."""
+        return output.progress(output.is_tty(sys.stderr) and self.verbosity >= 0)
+
+
+class CommandFailed(click.ClickException):
+    """A TrialwatchError as click shows it: `Error: <one line>`, exit code 1."""
+
+    exit_code = 1
+
+
+class BadInput(CommandFailed):
+    """A TrialwatchError for bad input or configuration: exit code 2."""
+
+    exit_code = 2
+
+
+def as_click_error(error: TrialwatchError) -> CommandFailed:
+    # click keeps exit_code on the class, so each exit code has a class of its own
+    return (BadInput if error.exit_code == BadInput.exit_code else CommandFailed)(str(error))
+
+
+class TrialwatchGroup(click.Group):
+    """Turns a TrialwatchError from any command into one line and its exit code (not a traceback),
+    under `main()` and under click's test runner alike."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except TrialwatchError as exc:
+            raise as_click_error(exc) from None
+
+
+@click.group(cls=TrialwatchGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="trialwatch")
+@click.option(
+    "--config",
+    "config_path",
+    envvar="TRIALWATCH_CONFIG",
+    metavar="PATH",
+    help="Configuration file (default ./config.toml; or set TRIALWATCH_CONFIG).",
+)
+@click.option("-v", "--verbose", count=True, help="More detail (-vv for debug logging).")
+@click.option("-q", "--quiet", is_flag=True, help="Only errors.")
+@click.pass_context
+def cli(ctx: click.Context, config_path: str | None, verbose: int, quiet: bool) -> None:
+    """trialwatch keeps a clinic's ClinicalTrials.gov evidence honest and current.
+
+    \b
+    Example:
+      trialwatch demo                      # offline demo on bundled real records
+      trialwatch --config config.toml refresh
+    """
+    verbosity = -1 if quiet else verbose
+    # Commands print their own results; log lines are for problems, or for detail with -v.
+    levels = {0: logging.WARNING, 1: logging.INFO}
+    level = logging.ERROR if quiet else levels.get(verbose, logging.DEBUG)
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if verbose < 2:
+        logging.getLogger("urllib3").setLevel(logging.WARNING)
+        logging.getLogger("alembic").setLevel(logging.WARNING)  # its set-up chatter
+    ctx.obj = Context(config_path, verbosity)
+
+
+@cli.command()
+@click.option("--full", is_flag=True, help="Re-fetch everything, not only what changed.")
+@click.option(
+    "--wait", type=float, default=0.0, metavar="SECONDS",
+    help="Wait this long for another running refresh to finish (default: exit at once).",
+)  # fmt: skip
+@click.pass_obj
+def refresh(obj: Context, full: bool, wait: float) -> None:
+    """Fetch the cited studies and related searches, store new versions, log changes.
+
+    \b
+    Example:
+      trialwatch refresh            # incremental: only what changed since the last run
+      trialwatch refresh --full     # re-check every record
+    """
+    from trialwatch.services import pipeline as services
+
+    config = obj.config()
+    try:
+        result = services.refresh(config, full=full, lock_wait=wait)
+    except LockBusy as exc:
+        raise LockBusy(f"{exc} Or add --wait SECONDS to wait for it.") from None
+    for note in result.notes:
+        click.echo(note, err=True)
+    obj.echo(result.summary_line())
+
+
+@cli.command()
+@click.option(
+    "--dir", "directory", type=click.Path(file_okay=False, path_type=Path),
+    default=Path("trialwatch-demo"), show_default=True,
+    help="Folder for the demo's own config, database and report.",
+)  # fmt: skip
+@click.pass_obj
+def demo(obj: Context, directory: Path) -> None:
+    """Run the whole pipeline offline on bundled real ClinicalTrials.gov records.
+
+    Uses its own config and database in DIR (never the clinic's config.toml).
+
+    \b
+    Example:
+      trialwatch demo
+      trialwatch demo --dir /tmp/tw-demo
+    """
+    from trialwatch.demo import run_demo
+
+    result = run_demo(directory)
+    obj.echo("DEMO DATA: real recorded registry responses replayed offline (see PROVENANCE.md).")
+    for i, run in enumerate(result.refreshes, 1):
+        obj.echo(f"  refresh {i}: {run.summary_line()}")
+        for note in run.notes:
+            obj.echo(f"    note: {note}")
+    obj.echo(f"Config:   {result.config.path}")
+    obj.echo(f"Database: {result.config.database_url}")
+    if result.report is not None:
+        obj.echo(f"Report:   {result.report}")
+    obj.echo(f"Try:      trialwatch --config {result.config.path} show NCT02552212")
+
+
+@cli.command()
+@click.pass_obj
+def report(obj: Context) -> None:
+    """Render the evidence summary (HTML) from the store alone; no network is used.
+
+    Written into [report] dir as a whole: a failed render leaves the previous report as it was.
+
+    \b
+    Example:
+      trialwatch report                        # then open reports/index.html
+      trialwatch --config config.toml report
+    """
+    from trialwatch.services import pipeline as services
+
+    index = services.render_report(obj.config())
+    obj.echo(f"Report written: {index}")
+
+
+@cli.command()
+@click.option("--test", "test_message", is_flag=True, help="Send one test e-mail, then exit.")
+@click.pass_obj
+def alerts(obj: Context, test_message: bool) -> None:
+    """Send change alerts now: rewrite feed.xml and e-mail the changes not sent yet.
+
+    A refresh does this by itself; use it after fixing the mail settings, or with --test to
+    check them. Exit 1 if the mail server refused, 2 if [alerts.email] is missing.
+
+    \b
+    Example:
+      trialwatch alerts --test       # one test message to [alerts.email] to
+      trialwatch alerts              # send what is pending now
+    """
+    from trialwatch.errors import AlertError
+    from trialwatch.services import pipeline as services
+
+    config = obj.config()
+    if test_message:
+        obj.echo(services.send_test_alert(config))
+        return
+    outcome = services.send_alerts(config)
+    for note in outcome.notes:
+        click.echo(note, err=True)
+    if outcome.feed_path is not None:
+        n, state = outcome.feed_entries, "written" if outcome.feed_written else "up to date"
+        obj.echo(f"Feed {state}: {outcome.feed_path} ({n} {'entry' if n == 1 else 'entries'})")
+    if outcome.failed:
+        raise AlertError("some alerts did not go out (see above); they stay pending")
+    if config.alerts.email is not None and not outcome.emailed_changes:
+        obj.echo("E-mail: nothing pending.")
+
+
+@cli.command()
+@click.option("--once", is_flag=True, help="Run one refresh + report now, then exit.")
+@click.pass_obj
+def schedule(obj: Context, once: bool) -> None:
+    """Run refresh + report on the [schedule] cron, in the foreground, until SIGTERM or Ctrl-C.
+
+    A run missed while the machine slept or was off is caught up once; a failed run is retried
+    with backoff. With --once (for cron and systemd timers) the exit code is the run's outcome:
+    0 ok (or stopped by a signal), 1 failed.
+
+    \b
+    Example:
+      trialwatch schedule            # long-running service (see deploy/trialwatch.service)
+      trialwatch schedule --once     # one run, from cron or deploy/trialwatch.timer
+    """
+    from trialwatch.schedule import service as scheduler
+
+    if obj.verbosity == 0:  # a service's log is its output: one line per run
+        logging.getLogger("trialwatch").setLevel(logging.INFO)
+    config = obj.config()
+    if once:
+        if scheduler.run_once(config) is scheduler.jobs.Outcome.FAILED:
+            sys.exit(1)
+        return
+    scheduler.serve(config)
+
+
+@cli.group()
+def db() -> None:
+    """The database schema: see where it stands, upgrade it (PostgreSQL needs this once per update).
+
+    \b
+    Example:
+      trialwatch --config config.toml db current
+      trialwatch --config config.toml db upgrade
+    """
+
+
+@db.command("upgrade")
+@click.pass_obj
+def db_upgrade(obj: Context) -> None:
+    """Create the tables, or migrate them to this trialwatch's schema revision.
+
+    Running it again does nothing. Back up a database that holds data first.
+
+    \b
+    Example:
+      trialwatch --config config.toml db upgrade
+    """
+    from trialwatch.store import engine as store
+    from trialwatch.store import schema
+
+    config = obj.config()
+    before = store.upgrade_store(config.database_url)
+    head = schema.HEAD_REVISION
+    done = {
+        "current": f"already at schema revision {head}, the newest; nothing to do",
+        "empty": f"created the tables (schema revision {head})",
+        "unversioned": f"adopted the existing tables and brought them to schema revision {head}",
+    }.get(before.status, f"upgraded from schema revision {before.revision} to {head}")
+    obj.echo(f"{store.safe_url(config.database_url)}: {done}")
+
+
+@db.command("current")
+@click.pass_obj
+def db_current(obj: Context) -> None:
+    """Show the database's schema revision; exit 1 when it needs `db upgrade`.
+
+    \b
+    Example:
+      trialwatch --config config.toml db current
+    """
+    from trialwatch.store import engine as store
+    from trialwatch.store import schema
+
+    config = obj.config()
+    state = store.store_schema(config.database_url)
+    where = store.safe_url(config.database_url)
+    if state.status != "current":
+        hint = f" --config {config.path}"
+        click.echo(schema.refusal(state, where, hint), err=True)
+        sys.exit(1)
+    obj.echo(f"{where}: schema revision {state.revision} (up to date)")
+
+
+@db.command("revision", hidden=True)
+@click.option("-m", "--message", required=True, help="What the schema change does.")
+def db_revision(message: str) -> None:
+    """For developers: write the next migration from the difference between models.py and
+    the newest revision. Review the new file, then run `ruff format` on it.
+
+    \b
+    Example:
+      trialwatch db revision -m "add studies.locations"
+    """
+    from trialwatch.store import schema
+
+    click.echo(f"Wrote {schema.new_revision(message)}; review it before committing.")
+
+
+# the staff commands: reading the store, and reaching outside it
+for command in (commands.show, commands.history, commands.changes, commands.status,
+                commands_io.search, commands_io.export):  # fmt: skip
+    cli.add_command(command)
+
+
+def main() -> None:
+    """Entry point: run the CLI, turning trialwatch errors into one line and an exit code."""
+    try:
+        cli.main(standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        sys.exit(1)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except TrialwatchError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(exc.exit_code)

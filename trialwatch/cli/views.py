@@ -1,0 +1,236 @@
+"""Plain-text views of what the lookups return, for a person at a terminal (pure: str out).
+
+`show`, `history` and `status` are reports for people: their tables stay aligned even in a pipe
+(use --json for scripts). `changes` and `search` are plain tables: tab-separated when piped.
+
+Registry values are printed verbatim: `2019-09` stays `2019-09`, "NA" stays "NA".
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from trialwatch.cli.output import cell, fields, table
+
+CHANGE_COLUMNS = (
+    ("detected_at", "Detected (UTC)"),
+    ("severity", "Severity"),
+    ("nct_id", "NCT ID"),
+    ("field", "Field"),
+    ("old_value", "Old"),
+    ("new_value", "New"),
+    ("brief_title", "Study"),
+)
+SEARCH_COLUMNS = (
+    ("nct_id", "NCT ID"),
+    ("overall_status", "Status"),
+    ("phases", "Phases"),
+    ("enrollment", "Enrolled"),
+    ("start_date", "Start"),
+    ("has_results", "Results"),
+    ("brief_title", "Title"),
+)
+
+
+def _dated(value: str | None, kind: str | None) -> str:
+    return f"{value} ({kind})" if value and kind else (value or "")
+
+
+def study_text(d: dict[str, Any]) -> str:
+    results = "no"
+    if d["has_results"]:
+        posted = d["results_first_posted"]
+        results = f"yes, first posted {posted}" if posted else "yes"
+    version = d["version"] or "unknown"
+    if d["stored_version_no"]:
+        scope = "full record" if d["scope"] == "full" else "search summary fields only"
+        version += f" (stored version {d['stored_version_no']}, {scope})"
+    enrollment = d["enrollment"]
+    if enrollment is not None and d["enrollment_type"]:
+        enrollment = f"{enrollment} ({d['enrollment_type']})"
+    parts = [f"{d['nct_id']}  {d['brief_title'] or ''}".rstrip() + "\n" + d["url"]]
+    if d["note"]:
+        parts.append(f"Note: {d['note']}")
+    parts.append(
+        fields(
+            [
+                ("Official title", d["official_title"]),
+                ("Acronym", d["acronym"]),
+                ("Status", d["overall_status"]),
+                ("Why stopped", d["why_stopped"]),
+                ("Phases", d["phases"]),
+                ("Study type", d["study_type"]),
+                ("Enrollment", enrollment),
+                ("Lead sponsor", d["lead_sponsor"]),
+                ("Conditions", d["conditions"]),
+                ("Interventions", d["interventions"]),
+                ("Start", _dated(d["start_date"], d["start_date_type"])),
+                (
+                    "Primary completion",
+                    _dated(d["primary_completion_date"], d["primary_completion_date_type"]),
+                ),
+                ("Completion", _dated(d["completion_date"], d["completion_date_type"])),
+                ("First posted", d["first_posted"]),
+                ("Results posted", results),
+                ("Last update posted", d["last_update_posted"]),
+                ("Record version", version),
+                ("Last checked (UTC)", d["last_checked"]),
+                ("In searches", d["searches"]),
+            ]
+        )
+    )
+    if d["parse_problems"]:  # an odd record is stored as received; say what could not be read
+        problems = "\n".join(f"  - {cell(p)}" for p in d["parse_problems"])
+        parts.append(f"Could not read from this version of the record:\n{problems}")
+    if d["scope"] != "full":
+        parts.append("Only search summary fields are stored; `show --live` fetches the record.")
+    if d["primary_outcomes"]:
+        parts.append(f"Primary outcomes ({len(d['primary_outcomes'])}):")
+        parts += [outcome_text(i, o) for i, o in enumerate(d["primary_outcomes"], 1)]
+    if d["latest_changes"]:
+        parts.append("Latest changes:")
+        parts.append(_indent(table(d["latest_changes"], CHANGE_COLUMNS[:-1], tty=True)))
+    return "\n\n".join(parts)
+
+
+def _value(m: dict[str, Any]) -> str:
+    """A measurement as registered: value, then spread or limits, then comment."""
+    text = m.get("value") or ""
+    if m.get("spread"):
+        text += f" ({m['spread']})"
+    elif m.get("lower_limit") or m.get("upper_limit"):
+        text += f" ({m.get('lower_limit') or '?'} to {m.get('upper_limit') or '?'})"
+    if m.get("comment"):
+        text += f" [{m['comment']}]"
+    return text
+
+
+def outcome_text(number: int, o: dict[str, Any]) -> str:
+    lines = [f"  {number}. {cell(o.get('title'))}"]
+    for label, key in (("Time frame", "time_frame"), ("Unit", "unit")):
+        if o.get(key):
+            lines.append(f"     {label}: {cell(o[key])}")
+    measure = ", ".join(x for x in (o.get("param_type"), o.get("dispersion_type")) if x)
+    if measure:
+        lines.append(f"     Measure: {measure}")
+    groups = {g["id"]: g.get("title") or g["id"] for g in o.get("groups", [])}
+    for denom in o.get("denoms", []):
+        counts = "; ".join(
+            f"{cell(groups.get(c['group_id'], c['group_id']))} {c.get('value') or '?'}"
+            for c in denom.get("counts", [])
+        )
+        lines.append(f"     Analysed ({denom.get('units') or 'participants'}): {counts}")
+    if not o.get("results_posted", True):
+        lines.append("     No results posted (registered outcome).")
+    elif not o.get("measurements"):
+        lines.append("     No values reported for this outcome.")
+    for m in o.get("measurements", []):
+        label = " / ".join(x for x in (m.get("class_title"), m.get("category_title")) if x)
+        arm = cell(groups.get(m["group_id"], m["group_id"]))
+        lines.append(f"     {arm}{' – ' + label if label else ''}: {_value(m)}")
+    for a in o.get("analyses", []):
+        arms = " vs ".join(cell(groups.get(g, g)) for g in a.get("group_ids", []))
+        estimate = " ".join(x for x in (a.get("param_type"), a.get("param_value")) if x)
+        if a.get("ci_lower") or a.get("ci_upper"):
+            estimate += (
+                f" ({a.get('ci_pct') or '?'}% CI {a.get('ci_lower')} to {a.get('ci_upper')})"
+            )
+        p_value = f"p={a['p_value']}" if a.get("p_value") else ""
+        bits = [b for b in (a.get("method"), estimate, p_value) if b]
+        lines.append(f"     Analysis {arms}: {'; '.join(bits)}")
+    return "\n".join(lines)
+
+
+def _indent(text: str, by: str = "  ") -> str:
+    return "\n".join(by + line for line in text.splitlines())
+
+
+def history_text(h: dict[str, Any]) -> str:
+    parts = [f"{h['nct_id']}: {len(h['versions'])} version(s) stored"]
+    if h["note"]:
+        parts.append(f"Note: {h['note']}")
+    for v in h["versions"]:
+        head = (
+            f"Version {v['version_no']}  record version {v['version'] or 'unknown'}, "
+            f"last update posted {v['last_update_posted'] or 'unknown'}, {v['scope']} record; "
+            f"seen {cell(v['first_seen'])} to {cell(v['last_seen'])} UTC"
+        )
+        if v["version_no"] == 1:
+            body = "first version seen"
+        elif v["derived_only"]:
+            body = "only the registry's derived metadata changed (no change to the study)"
+        elif v["changes"]:
+            body = table(v["changes"], CHANGE_COLUMNS[1:2] + CHANGE_COLUMNS[3:6], tty=True)
+        else:
+            body = "no field-level change recorded (different stored fields)"
+        parts.append(head + "\n" + _indent(body))
+    if h["search_changes"]:
+        columns = (("detected_at", "Detected (UTC)"), ("new_value", "Change"))
+        parts.append(_section("Search membership", h["search_changes"], columns))
+    return "\n\n".join(parts)
+
+
+def changes_text(changes: list[dict[str, Any]]) -> str:
+    return table(changes, CHANGE_COLUMNS)
+
+
+def search_text(outcome: dict[str, Any]) -> str:
+    return table(outcome["studies"], SEARCH_COLUMNS)
+
+
+RUN_COLUMNS = (
+    ("id", "Run"), ("started_at", "Started (UTC)"), ("outcome", "Outcome"), ("kind", "Kind"),
+    ("trigger", "Trigger"), ("studies_fetched", "Fetched"), ("new_versions", "New versions"),
+    ("changes", "Changes"), ("error", "Error"),
+)  # fmt: skip
+CITED_COLUMNS = (
+    ("nct_id", "NCT ID"), ("stored", "Stored"), ("overall_status", "Status"),
+    ("version", "Record version"), ("cited_as", "Cited as"),
+)  # fmt: skip
+SEARCH_STATE_COLUMNS = (
+    ("name", "Search"), ("studies", "Studies"), ("total_count", "Registry count"),
+    ("capped", "Capped"), ("last_success_at", "Last success (UTC)"),
+)  # fmt: skip
+
+
+def _section(title: str, rows: list[dict[str, Any]], columns: Any) -> str:
+    """A titled table in a report: aligned even when piped."""
+    return f"{title}:\n" + (_indent(table(rows, columns, tty=True)) if rows else "  none yet")
+
+
+def status_text(s: dict[str, Any]) -> str:
+    db = s["database"]
+    database = db["path"] or db["url"]
+    if db["size_bytes"] is not None:
+        database += f" ({db['size_bytes'] / 1024 / 1024:.1f} MiB)"
+    if not db["exists"]:
+        database += " (not created yet: run `trialwatch refresh`)"
+    report = s["last_report"] or {}
+    last_report = " ".join(
+        x for x in (cell(report.get("rendered_at")), report.get("index_html")) if x
+    )
+    next_run = s["next_run"]
+    at = next_run.get("at")
+    when = at.strftime("%Y-%m-%d %H:%M %Z").strip() if isinstance(at, datetime) else ""
+    if when and next_run.get("cron"):
+        when += f" (schedule {next_run['cron']}, {next_run.get('timezone')})"
+    summary = fields(
+        [
+            ("Config", s["config"]),
+            ("Database", database),
+            ("Stored", f"{s['stored']['studies']} studies, {s['stored']['versions']} versions"),
+            ("Last report", last_report or "none yet"),
+            ("Next refresh", when or next_run.get("note")),
+        ]
+    )
+    runs = [dict(r, error=(r["error"] or "").split("\n")[0]) for r in s["runs"]]
+    cited = [dict(c, stored="yes" if c["stored"] else "not yet") for c in s["cited"]]
+    return "\n\n".join(
+        [
+            summary,
+            _section("Recent refresh runs", runs, RUN_COLUMNS),
+            _section("Cited studies", cited, CITED_COLUMNS),
+            _section("Related searches", s["searches"], SEARCH_STATE_COLUMNS),
+        ]
+    )

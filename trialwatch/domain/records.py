@@ -1,0 +1,306 @@
+"""Pure parsing of an API v2 Study record into the summary the store and lookups need.
+
+Every module and most fields are optional and drift over time, so each field is read defensively:
+it is either parsed or named in `problems`; nothing here raises on a strange record.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from trialwatch.domain.ids import CANONICAL
+
+ENROLLMENT_SENTINEL = 99999999  # some records use this for "unknown"
+# Modules every registry record carries (also in a search's `fields=` summary): one missing is
+# named as a problem, so a blank status on the report is explained.
+CORE_MODULES = (
+    "identificationModule", "statusModule", "designModule", "sponsorCollaboratorsModule",
+    "conditionsModule",
+)  # fmt: skip
+# The store's column sizes for codes: a longer "code" is garbage, named instead of stored.
+CODE_LIMITS = {"code": 40, "type": 20}
+
+DATE_FIELDS = {
+    "start_date": "startDateStruct",
+    "primary_completion_date": "primaryCompletionDateStruct",
+    "completion_date": "completionDateStruct",
+}
+POSTED_FIELDS = {
+    "first_posted": "studyFirstPostDateStruct",
+    "results_first_posted": "resultsFirstPostDateStruct",
+    "last_update_posted": "lastUpdatePostDateStruct",
+}
+
+
+@dataclass(frozen=True)
+class StudySummary:
+    nct_id: str
+    brief_title: str | None = None
+    official_title: str | None = None
+    acronym: str | None = None
+    overall_status: str | None = None
+    why_stopped: str | None = None
+    phases: tuple[str, ...] = ()
+    study_type: str | None = None
+    enrollment: int | None = None
+    enrollment_type: str | None = None
+    lead_sponsor: str | None = None
+    lead_sponsor_class: str | None = None
+    collaborators: tuple[str, ...] = ()
+    conditions: tuple[str, ...] = ()
+    interventions: tuple[str, ...] = ()
+    start_date: str | None = None
+    start_date_type: str | None = None
+    primary_completion_date: str | None = None
+    primary_completion_date_type: str | None = None
+    completion_date: str | None = None
+    completion_date_type: str | None = None
+    first_posted: str | None = None
+    results_first_posted: str | None = None
+    last_update_posted: str | None = None
+    has_results: bool | None = None
+    version_holder: str | None = None
+    aliases: tuple[str, ...] = ()
+    problems: tuple[str, ...] = field(default=(), compare=False)
+
+    def as_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        for key, value in data.items():
+            if isinstance(value, tuple):
+                data[key] = list(value)
+        return data
+
+
+class _Reader:
+    """Walks a record by path, collecting a problem instead of raising on a wrong shape."""
+
+    def __init__(self, record: Any) -> None:
+        self.record = record if isinstance(record, dict) else {}
+        self.problems: list[str] = []
+        if not isinstance(record, dict):
+            self.problems.append("record: not a JSON object")
+
+    def node(self, *path: str) -> Any:
+        cur: Any = self.record
+        for i, key in enumerate(path):
+            if cur is None:
+                return None
+            if not isinstance(cur, dict):
+                self.problems.append(f"{'.'.join(path[:i])}: expected an object")
+                return None
+            if key in cur and cur[key] is None:  # the API omits absent values; null is odd
+                self.problems.append(f"{'.'.join(path[: i + 1])}: null")
+            cur = cur.get(key)
+        return cur
+
+    def text(self, *path: str) -> str | None:
+        value = self.node(*path)
+        if value is None or isinstance(value, str):
+            return value
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return str(value)
+        self.problems.append(f"{'.'.join(path)}: expected text, got {type(value).__name__}")
+        return None
+
+    def code(self, *path: str, limit: int = CODE_LIMITS["code"]) -> str | None:
+        """A registry code (status, type, class): kept verbatim if unknown, if it fits the store."""
+        value = self.text(*path)
+        if value is not None and len(value) > limit:
+            self.problems.append(
+                f"{'.'.join(path)}: too long for a registry code ({len(value)} characters)"
+            )
+            return None
+        return value
+
+    def texts(self, *path: str, key: str | None = None) -> tuple[str, ...]:
+        """A list of strings (or of objects whose `key` is a string)."""
+        value = self.node(*path)
+        if value is None:
+            return ()
+        if not isinstance(value, list):
+            self.problems.append(f"{'.'.join(path)}: expected a list")
+            return ()
+        out: list[str] = []
+        for item in value:
+            if key is not None:
+                item = item.get(key) if isinstance(item, dict) else None
+            if isinstance(item, str):
+                out.append(item)
+            else:
+                self.problems.append(f"{'.'.join(path)}: skipped an entry that is not text")
+        return tuple(out)
+
+    def date(self, *path: str) -> tuple[str | None, str | None]:
+        struct = self.node(*path)
+        if struct is None:
+            return None, None
+        if not isinstance(struct, dict):
+            self.problems.append(f"{'.'.join(path)}: expected an object")
+            return None, None
+        date, kind = struct.get("date"), struct.get("type")
+        self.problems += [
+            f"{'.'.join(path)}.{k}: null"
+            for k in ("date", "type")
+            if k in struct and struct[k] is None
+        ]
+        if date is not None and not (isinstance(date, str) and date_precision(date)):
+            self.problems.append(f"{'.'.join(path)}.date: not a registry date: {date!r}")
+            date = None
+        if kind is not None and not (isinstance(kind, str) and len(kind) <= CODE_LIMITS["type"]):
+            self.problems.append(f"{'.'.join(path)}.type: expected a short code: {kind!r:.60}")
+            kind = None
+        return date, kind
+
+
+def date_precision(date: str | None) -> str | None:
+    """'year', 'month' or 'day' for the registry's partial dates; None if not one."""
+    if not date:
+        return None
+    parts = date.split("-")
+    if not all(p.isdigit() for p in parts) or len(parts[0]) != 4:
+        return None
+    if len(parts) == 1:
+        return "year"
+    if len(parts) == 2 and len(parts[1]) == 2:
+        return "month"
+    if len(parts) == 3 and len(parts[1]) == 2 and len(parts[2]) == 2:
+        return "day"
+    return None
+
+
+def parse_study(record: Any) -> StudySummary:
+    """Extract the summary of one Study; never raises (see `problems`)."""
+    r = _Reader(record)
+    ident = ("protocolSection", "identificationModule")
+    status = ("protocolSection", "statusModule")
+    design = ("protocolSection", "designModule")
+    sponsors = ("protocolSection", "sponsorCollaboratorsModule")
+
+    nct_id = r.text(*ident, "nctId") or ""
+    if not nct_id:
+        r.problems.append("protocolSection.identificationModule.nctId: missing")
+    elif not CANONICAL.match(nct_id):
+        r.problems.append(
+            f"protocolSection.identificationModule.nctId: not an NCT id: {nct_id!r:.60}"
+        )
+        nct_id = ""
+    proto = r.node("protocolSection")
+    if isinstance(proto, dict):
+        missing = [m for m in CORE_MODULES if m not in proto]
+        r.problems += [f"protocolSection.{m}: missing" for m in missing]
+    elif "protocolSection" not in r.record:
+        r.problems.append("protocolSection: missing")
+
+    enrollment: int | None = None
+    raw_count = r.node(*design, "enrollmentInfo", "count")
+    if isinstance(raw_count, int) and not isinstance(raw_count, bool):
+        if raw_count == ENROLLMENT_SENTINEL:
+            r.problems.append("enrollment 99999999 is the registry's sentinel for unknown")
+        elif raw_count < 0:
+            r.problems.append(f"enrollment {raw_count} is negative")
+        else:
+            enrollment = raw_count
+    elif raw_count is not None:
+        r.problems.append(f"enrollmentInfo.count: expected a whole number, got {raw_count!r}")
+
+    has_results = r.node("hasResults")
+    if has_results is not None and not isinstance(has_results, bool):
+        r.problems.append(f"hasResults: expected true/false, got {has_results!r}")
+        has_results = None
+
+    interventions: list[str] = []
+    raw_interventions = r.node("protocolSection", "armsInterventionsModule", "interventions")
+    if isinstance(raw_interventions, list):
+        for item in raw_interventions:
+            if isinstance(item, dict) and isinstance(item.get("name"), str):
+                kind = item.get("type")
+                interventions.append(
+                    f"{kind}: {item['name']}" if isinstance(kind, str) else item["name"]
+                )
+            else:
+                r.problems.append(
+                    "armsInterventionsModule.interventions: skipped a malformed entry"
+                )
+    elif raw_interventions is not None:
+        r.problems.append("armsInterventionsModule.interventions: expected a list")
+
+    dates: dict[str, Any] = {}
+    for name, key in DATE_FIELDS.items():
+        dates[name], dates[f"{name}_type"] = r.date(*status, key)
+    for name, key in POSTED_FIELDS.items():
+        dates[name] = r.date(*status, key)[0]
+
+    return StudySummary(
+        nct_id=nct_id,
+        brief_title=r.text(*ident, "briefTitle"),
+        official_title=r.text(*ident, "officialTitle"),
+        acronym=r.text(*ident, "acronym"),
+        overall_status=r.code(*status, "overallStatus"),
+        why_stopped=r.text(*status, "whyStopped"),
+        phases=r.texts(*design, "phases"),
+        study_type=r.code(*design, "studyType"),
+        enrollment=enrollment,
+        enrollment_type=r.code(*design, "enrollmentInfo", "type", limit=CODE_LIMITS["type"]),
+        lead_sponsor=r.text(*sponsors, "leadSponsor", "name"),
+        lead_sponsor_class=r.code(*sponsors, "leadSponsor", "class"),
+        collaborators=r.texts(*sponsors, "collaborators", key="name"),
+        conditions=r.texts("protocolSection", "conditionsModule", "conditions"),
+        interventions=tuple(interventions),
+        has_results=has_results,
+        version_holder=_version_holder(r),
+        aliases=r.texts(*ident, "nctIdAliases"),
+        problems=tuple(dict.fromkeys(r.problems)),
+        **dates,
+    )
+
+
+def _version_holder(r: _Reader) -> str | None:
+    value = r.text("derivedSection", "miscInfoModule", "versionHolder")
+    if value is not None and not date_precision(value):
+        r.problems.append(f"derivedSection.miscInfoModule.versionHolder: not a date: {value!r:.60}")
+        return None
+    return value
+
+
+def canonical_json(value: Any) -> str:
+    """Key-order independent serialisation: the API does not guarantee key order."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def record_hashes(record: dict[str, Any]) -> tuple[str, str]:
+    """(content hash of the whole record, hash of the study without `derivedSection`).
+
+    Two versions that differ only in registry-derived metadata share the second hash.
+    """
+    content_hash, study_hash, _ = canonical_record(record)
+    return content_hash, study_hash
+
+
+def canonical_record(record: dict[str, Any]) -> tuple[str, str, str]:
+    """(content hash, study hash, canonical JSON of the whole record) from one serialisation.
+
+    Serialising dominates ingest cost, so each top-level value is dumped once and the pieces are
+    fed to the hash as `canonical_json` would join them: the hashes are exactly the documented
+    ones, sha256(canonical study part) and sha256(study part + NUL + canonical derived part).
+    """
+    if not all(isinstance(k, str) for k in record):  # not from JSON: the plain, slower way
+        study_part = canonical_json({k: v for k, v in record.items() if k != "derivedSection"})
+        whole = canonical_json(record)
+        members: list[tuple[str, str]] = [("", study_part[1:-1])] if len(study_part) > 2 else []
+        derived_part = canonical_json(record.get("derivedSection"))
+    else:
+        members = [(k, canonical_json(record[k])) for k in sorted(record)]
+        whole = "{" + ",".join(f"{canonical_json(k)}:{v}" for k, v in members) + "}"
+        derived_part = dict(members).get("derivedSection", "null")
+        members = [(canonical_json(k) + ":", v) for k, v in members if k != "derivedSection"]
+    digest = hashlib.sha256(b"{")  # the study part, piece by piece: no joined copy of it
+    for i, (key, value) in enumerate(members):
+        digest.update(f"{',' if i else ''}{key}".encode())
+        digest.update(value.encode())
+    digest.update(b"}")
+    study_hash = digest.hexdigest()
+    digest.update(b"\x00" + derived_part.encode())
+    return digest.hexdigest(), study_hash, whole

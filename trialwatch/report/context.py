@@ -1,0 +1,281 @@
+"""Reads the store (and the config's citations) into the plain data the report templates show.
+
+The only module of the report that touches the database. Every number it hands on comes from a
+stored record version, named with its `versionHolder` and trialwatch version number.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from trialwatch.config import Config, SearchConfig, StudyConfig
+from trialwatch.domain import protocol, results
+from trialwatch.domain.citation import CitationCheck, check_citation
+from trialwatch.domain.fdaaa import ReportingStatus, coverage, reporting_status
+from trialwatch.domain.pages import STUDY_PAGE, search_page_names
+from trialwatch.domain.records import StudySummary, parse_study
+from trialwatch.report import charts, evidence
+from trialwatch.store import engine as store
+from trialwatch.store.models import Change, RecordVersion, SearchHit, SearchState, Study
+
+RECENT_DAYS = 90
+TOP_EVENTS = 5
+
+
+@dataclass(frozen=True)
+class Provenance:
+    rendered_at: datetime
+    fetched_at: datetime | None  # end of the last successful refresh
+    data_timestamp: str | None  # the registry's /version dataTimestamp at that refresh
+    api_version: str | None
+    previous_report_at: datetime | None
+
+
+@dataclass(frozen=True)
+class ChangeItem:
+    id: int
+    nct_id: str
+    field: str
+    old: str | None
+    new: str | None
+    severity: str
+    detected_at: datetime
+    search_name: str | None
+    version_holder: str | None  # of the version the change led to, when there is one
+
+
+@dataclass(frozen=True)
+class VersionInfo:
+    version_no: int
+    version_holder: str | None
+    first_seen: datetime
+    last_seen: datetime
+
+
+@dataclass(frozen=True)
+class CitedStudy:
+    config: StudyConfig
+    filename: str
+    summary: StudySummary | None  # None: not fetched yet (or the registry did not return it)
+    version: VersionInfo | None = None
+    design: protocol.Design | None = None
+    arms: tuple[protocol.Arm, ...] = ()
+    interventions: tuple[protocol.Intervention, ...] = ()
+    outcomes: list[results.OutcomeMeasure] = field(default_factory=list)
+    flow: results.ParticipantFlow | None = None
+    adverse_events: results.AdverseEvents | None = None
+    top_events: dict[str, list[tuple[results.AdverseEvent, results.EventStat]]] = field(
+        default_factory=dict
+    )
+    reporting: ReportingStatus | None = None
+    citation: CitationCheck | None = None
+    changes_since_previous: list[ChangeItem] = field(default_factory=list)
+    changes_recent: list[ChangeItem] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class SearchReport:
+    config: SearchConfig
+    filename: str
+    total_count: int | None  # what the registry said the search matched
+    capped: bool
+    last_success_at: datetime | None
+    evidence: evidence.SearchEvidence
+    charts: dict[
+        str, str
+    ]  # caption -> inline SVG made by trialwatch.report.charts (not registry text)
+    changes_since_previous: list[ChangeItem]
+
+
+@dataclass(frozen=True)
+class ReportContext:
+    title: str
+    provenance: Provenance
+    studies: list[CitedStudy]
+    searches: list[SearchReport]
+    changes_since_previous: list[ChangeItem]
+    last_change_id: int | None
+    recent_days: int = RECENT_DAYS
+
+
+def build_context(session: Session, config: Config, now: datetime) -> ReportContext:
+    previous = store.last_report(session)
+    since_id = (previous.last_change_id or 0) if previous else 0
+    last_ok = store.last_successful_run(session)
+    provenance = Provenance(
+        rendered_at=now,
+        fetched_at=last_ok.finished_at if last_ok else None,
+        data_timestamp=last_ok.data_timestamp if last_ok else None,
+        api_version=last_ok.api_version if last_ok else None,
+        previous_report_at=previous.rendered_at if previous else None,
+    )
+    last_change_id = session.scalar(select(func.max(Change.id)))
+    new_changes = _changes(session, Change.id > since_id)
+    recent = _changes(  # only the study pages show these
+        session,
+        Change.detected_at >= now - timedelta(days=RECENT_DAYS),
+        Change.nct_id.in_(config.cited_ids),
+    )
+    studies = [_cited(session, cited, new_changes, recent, now.date()) for cited in config.studies]
+    pages = search_page_names(config)
+    searches = [
+        _search(session, search, pages[search.name], new_changes) for search in config.searches
+    ]
+    cited_ids = set(config.cited_ids)
+    return ReportContext(
+        title=config.report.title,
+        provenance=provenance,
+        studies=studies,
+        searches=searches,
+        changes_since_previous=[c for c in new_changes if c.nct_id in cited_ids],
+        last_change_id=last_change_id,
+    )
+
+
+def _changes(session: Session, *conditions: Any) -> list[ChangeItem]:
+    holder = (
+        select(RecordVersion.version_holder)
+        .where(RecordVersion.id == Change.to_version_id)
+        .scalar_subquery()
+    )
+    rows = session.execute(
+        select(Change, holder).where(*conditions).order_by(Change.id.desc())
+    ).all()
+    return [
+        ChangeItem(c.id, c.nct_id, c.field, c.old_value, c.new_value, c.severity,
+                   c.detected_at, c.search_name, vh)
+        for c, vh in rows
+    ]  # fmt: skip
+
+
+def _cited(
+    session: Session,
+    cited: StudyConfig,
+    new_changes: list[ChangeItem],
+    recent: list[ChangeItem],
+    today: date,
+) -> CitedStudy:
+    row = session.get(Study, cited.nct_id)
+    version = (
+        session.get(RecordVersion, row.current_version_id)
+        if row and row.current_version_id
+        else None
+    )
+    if row is None or version is None or version.scope != "full":
+        return CitedStudy(cited, STUDY_PAGE.format(nct=cited.nct_id), None)
+    return cited_study(
+        cited,
+        version.raw if isinstance(version.raw, dict) else {},
+        VersionInfo(
+            version.version_no, version.version_holder, version.first_seen, version.last_seen
+        ),
+        changes_since_previous=[c for c in new_changes if c.nct_id == cited.nct_id],
+        changes_recent=[c for c in recent if c.nct_id == cited.nct_id],
+        today=today,
+    )
+
+
+def cited_study(
+    cited: StudyConfig,
+    raw: dict[str, Any],
+    version: VersionInfo,
+    *,
+    changes_since_previous: list[ChangeItem],
+    changes_recent: list[ChangeItem],
+    today: date,
+) -> CitedStudy:
+    """Pure: everything the study page shows, parsed from one stored record version."""
+    summary = parse_study(raw)
+    adverse = results.parse_adverse_events(raw)
+    return CitedStudy(
+        config=cited,
+        filename=STUDY_PAGE.format(nct=cited.nct_id),
+        summary=summary,
+        version=version,
+        design=protocol.parse_design(raw),
+        arms=protocol.parse_arms(raw),
+        interventions=protocol.parse_interventions(raw),
+        outcomes=results.parse_outcomes(raw),
+        flow=results.parse_participant_flow(raw),
+        adverse_events=adverse,
+        top_events=results.most_frequent_events(adverse, TOP_EVENTS) if adverse else {},
+        reporting=reporting_status(
+            summary.primary_completion_date,
+            summary.primary_completion_date_type,
+            summary.results_first_posted,
+            certificate_of_delay=protocol.has_certificate_of_delay(raw),
+            today=today,
+            covered=coverage(
+                study_type=summary.study_type,
+                phases=summary.phases,
+                overall_status=summary.overall_status,
+                fda_regulated=protocol.fda_regulated(raw),
+            ),
+        ),
+        citation=check_citation(cited.cited_as, summary) if cited.cited_as.strip() else None,
+        changes_since_previous=changes_since_previous,
+        changes_recent=changes_recent,
+    )
+
+
+def _search(
+    session: Session, search: SearchConfig, filename: str, new_changes: list[ChangeItem]
+) -> SearchReport:
+    state = session.get(SearchState, search.name)
+    columns = [getattr(Study, c) for c in evidence.COLUMNS]
+    rows = session.execute(
+        select(*columns)
+        .join(SearchHit, SearchHit.nct_id == Study.nct_id)
+        .where(SearchHit.search_name == search.name, SearchHit.present)
+    ).mappings()
+    return search_report(
+        search,
+        filename,
+        [dict(r) for r in rows],
+        [c for c in new_changes if c.search_name == search.name],
+        total_count=state.total_count if state else None,
+        capped=bool(state.capped) if state else False,
+        last_success_at=state.last_success_at if state else None,
+    )
+
+
+def search_report(
+    search: SearchConfig,
+    filename: str,
+    members: list[dict[str, Any]],
+    changes: list[ChangeItem],
+    *,
+    total_count: int | None,
+    capped: bool,
+    last_success_at: datetime | None,
+) -> SearchReport:
+    """Pure: a search's counts, charts and tables from its members' stored summary rows."""
+    present = {m["nct_id"] for m in members}
+    entered = {
+        c.nct_id for c in changes if (c.new or "").startswith("entered") and c.nct_id in present
+    }
+    summary = evidence.summarise(members, entered)
+    figures: dict[str, str] = {}
+    if summary.total:
+        figures["Studies by status, split by phase"] = charts.status_by_phase(
+            summary.status_by_phase
+        )
+    if summary.start_years:
+        figures["Studies by start year (actual or expected)"] = charts.start_years(
+            summary.start_years
+        )
+    return SearchReport(
+        config=search,
+        filename=filename,
+        total_count=total_count,
+        capped=capped,
+        last_success_at=last_success_at,
+        evidence=summary,
+        charts=figures,
+        changes_since_previous=changes,
+    )

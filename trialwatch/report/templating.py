@@ -1,0 +1,92 @@
+"""The one Jinja2 Environment that renders every page, feed and e-mail, with its filters.
+
+Autoescape is on for every template whatever its file name, and StrictUndefined turns a typo into
+an error, not a blank. Registry text is always escaped; the only markup marked safe is the SVG
+`trialwatch.report.charts` drew.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from functools import cache
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+from trialwatch.alerts.notices import clean_text
+from trialwatch.domain import wording
+from trialwatch.domain.pages import INDEX_PAGE, REGISTRY_URL
+from trialwatch.domain.results import Measurement
+
+LINK_LIMIT = 2000  # above this many studies a search table lists ids without links (page size)
+SEVERITY_TONE = {"critical": "stop", "notable": "warn", "minor": "info"}
+
+
+def when(value: datetime | None) -> str:
+    return value.strftime("%Y-%m-%d %H:%M UTC") if value is not None else "not available"
+
+
+def number(value: int | None) -> str:
+    return f"{value:,}" if value is not None else "not given"
+
+
+def share(affected: int | None, at_risk: int | None) -> str:
+    """'3 / 97 (3.1%)': the registry's counts, with the percentage worked out from them."""
+    if affected is None:
+        return "not reported"
+    if not at_risk:
+        return f"{affected} / {at_risk if at_risk is not None else '?'}"
+    return f"{affected} / {at_risk} ({100 * affected / at_risk:.1f}%)"
+
+
+def measurement(m: Measurement) -> str:
+    """Value with its dispersion or limits exactly as registered: '19.63 (15.56 to 22.64)'."""
+    text = m.value if m.value is not None else "not given"
+    if m.spread is not None:
+        text += f" ({m.spread})"
+    elif m.lower_limit is not None or m.upper_limit is not None:
+        text += f" ({m.lower_limit or '?'} to {m.upper_limit or '?'})"
+    return text
+
+
+_MARKDOWN_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!<>|~=])")
+
+
+def plain(text: str | None) -> str:
+    """Registry text without markdown backslash escapes ('\\>= 2.0' reads '>= 2.0').
+
+    Only the backslashes go; the text is still autoescaped, never rendered as markup.
+    """
+    return _MARKDOWN_ESCAPE.sub(r"\1", text or "")
+
+
+@cache
+def environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("trialwatch.report", "templates"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(
+        status_words=wording.status_words,
+        status_tone=wording.status_tone,
+        phase_words=wording.phase_words,
+        code_words=wording.code_words,
+        date_words=wording.date_words,
+        when=when,
+        number=number,
+        measurement=measurement,
+        plain=plain,
+        severity_tone=lambda s: SEVERITY_TONE.get(s, "info"),
+    )
+    env.globals.update(
+        study_url=lambda nct: REGISTRY_URL.format(nct=nct),
+        share=share,
+        index_page=INDEX_PAGE,
+        link_limit=LINK_LIMIT,
+    )
+    env.filters["clean"] = clean_text  # drops characters XML cannot carry (feed, e-mail)
+    return env

@@ -1,0 +1,136 @@
+"""One run of the scheduled job: refresh, then the report; stoppable; one log line.
+
+`run_job` is the APScheduler job target. It takes only the config path and reads the config afresh,
+so a scheduled run does exactly what `trialwatch schedule --once` does, with today's config.
+"""
+
+from __future__ import annotations
+
+import enum
+import logging
+import threading
+import time
+from typing import TYPE_CHECKING, Any
+
+from trialwatch.errors import LockBusy, TrialwatchError
+
+if TYPE_CHECKING:
+    import requests
+
+    from trialwatch.config import Config
+    from trialwatch.ctgov.client import CtgovClient
+    from trialwatch.services.pipeline import JobResult
+
+log = logging.getLogger("trialwatch.schedule")
+
+LOCK_POLL = 2.0  # seconds: how often a run waiting for the lock looks for a stop request
+
+
+class Outcome(enum.Enum):
+    OK = "ok"
+    FAILED = "failed"
+    STOPPED = "stopped"  # SIGTERM or SIGINT: nothing half-done was kept
+
+
+class RunStopped(TrialwatchError):
+    """A stop was requested while a run was waiting or refreshing."""
+
+
+class StopFlag:
+    """Set by SIGTERM/SIGINT; a running refresh checks it after every registry answer."""
+
+    def __init__(self) -> None:
+        self._event = threading.Event()
+        self.reason = ""
+
+    def set(self, reason: str) -> None:
+        self.reason = reason
+        self._event.set()
+
+    def clear(self) -> None:
+        self.reason = ""
+        self._event.clear()
+
+    def is_set(self) -> bool:
+        return self._event.is_set()
+
+
+# One per process, like the signals that set it.
+STOP = StopFlag()
+
+
+def run_job(config_path: str, trigger: str = "schedule") -> Outcome:
+    """The scheduler's job: refresh + report for the config at `config_path`; one log line.
+
+    Failures are logged, not raised: the scheduler reads the outcome and schedules a retry.
+    """
+    from trialwatch.config import load_config
+
+    try:
+        config = load_config(config_path)
+    except TrialwatchError as exc:
+        log.error("run failed (%s): %s", trigger, exc)
+        return Outcome.FAILED
+    return run_loaded(config, trigger)
+
+
+def run_loaded(config: Config, trigger: str) -> Outcome:
+    """Refresh + report with `config`; log one line with the outcome and counts."""
+    started = time.monotonic()
+    try:
+        result = execute(config, trigger)
+    except RunStopped as exc:
+        log.warning("run stopped (%s) after %.1f s: %s", trigger, _since(started), exc)
+        return Outcome.STOPPED
+    except TrialwatchError as exc:
+        log.error("run failed (%s) after %.1f s: %s", trigger, _since(started), exc)
+        return Outcome.FAILED
+    for note in result.refresh.notes:
+        log.warning("note: %s", note)
+    log.info("run ok (%s): %s", trigger, result.summary_line())
+    return Outcome.OK
+
+
+def execute(config: Config, trigger: str) -> JobResult:
+    """Refresh + report; wait up to `lock_wait_seconds` for a refresh already running.
+
+    The wait is taken in short slices so that a stop request is noticed within seconds.
+    """
+    from trialwatch.services import pipeline as services
+
+    client = stoppable_client(config)
+    deadline = time.monotonic() + config.schedule.lock_wait_seconds
+    while True:
+        if STOP.is_set():
+            raise RunStopped(f"{STOP.reason} before the refresh started; nothing was changed")
+        wait = max(0.0, min(LOCK_POLL, deadline - time.monotonic()))
+        try:
+            return services.refresh_and_report(
+                config, trigger=trigger, lock_wait=wait, client=client
+            )
+        except LockBusy:
+            if time.monotonic() >= deadline:
+                raise
+
+
+def stoppable_client(config: Config) -> CtgovClient:
+    """The usual API client, made to give up at the next answer once a stop is requested.
+
+    Raising there makes the refresh roll back its transaction: the store stays as it was.
+    """
+    from trialwatch.services import pipeline as services
+
+    client = services.make_client(config)
+    client.session.hooks["response"].append(_raise_if_stopping)
+    return client
+
+
+def _raise_if_stopping(response: requests.Response, *args: Any, **kwargs: Any) -> None:
+    if STOP.is_set():
+        raise RunStopped(
+            f"{STOP.reason} during the refresh; it was rolled back, nothing from this run was kept"
+        )
+
+
+def _since(started: float) -> float:
+    return time.monotonic() - started

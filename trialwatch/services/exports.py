@@ -1,0 +1,223 @@
+"""`trialwatch export`: store contents as CSV, Excel or JSON through pandas.
+
+One row per natural unit (a study; an outcome measurement of one arm; an adverse event in one arm;
+a change; a study in a search). Columns are named for people. Registry values stay verbatim
+("NA" stays "NA", `2019-09` stays `2019-09`) and adverse events are never pooled across arms.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from trialwatch.config import Config
+from trialwatch.domain.results import parse_adverse_events, parse_outcomes
+from trialwatch.errors import UsageError
+from trialwatch.store.changelog import ChangeQuery, change_log
+from trialwatch.store.models import RecordVersion, SearchHit, Study
+from trialwatch.store.reader import reading
+
+FORMATS = ("csv", "xlsx", "json")
+
+
+def _study_rows(session: Session) -> Iterator[dict[str, Any]]:
+    for s in session.scalars(select(Study).order_by(Study.nct_id)):
+        yield {
+            "NCT ID": s.nct_id,
+            "Brief title": s.brief_title,
+            "Official title": s.official_title,
+            "Acronym": s.acronym,
+            "Overall status": s.overall_status,
+            "Why stopped": s.why_stopped,
+            "Phases": ", ".join(s.phases or []),
+            "Study type": s.study_type,
+            "Enrollment": s.enrollment,
+            "Enrollment type": s.enrollment_type,
+            "Lead sponsor": s.lead_sponsor,
+            "Collaborators": "; ".join(s.collaborators or []),
+            "Conditions": "; ".join(s.conditions or []),
+            "Interventions": "; ".join(s.interventions or []),
+            "Start date": s.start_date,
+            "Start date type": s.start_date_type,
+            "Primary completion date": s.primary_completion_date,
+            "Primary completion date type": s.primary_completion_date_type,
+            "Completion date": s.completion_date,
+            "Completion date type": s.completion_date_type,
+            "First posted": s.first_posted,
+            "Has results": s.has_results,
+            "Results first posted": s.results_first_posted,
+            "Last update posted": s.last_update_posted,
+            "Record version": s.version_holder,
+            "Stored fields": "full record" if s.scope == "full" else "search summary",
+            "Registry page": f"https://clinicaltrials.gov/study/{s.nct_id}",
+        }
+
+
+def _full_records(session: Session) -> Iterator[tuple[Study, dict[str, Any]]]:
+    """Each study stored in full, with the raw JSON of its current version."""
+    rows = session.execute(
+        select(Study, RecordVersion.raw)
+        .join(RecordVersion, RecordVersion.id == Study.current_version_id)
+        .where(Study.scope == "full", Study.has_results.is_(True))
+        .order_by(Study.nct_id)
+    )
+    for study, raw in rows:
+        yield study, raw if isinstance(raw, dict) else {}
+
+
+def _outcome_rows(session: Session) -> Iterator[dict[str, Any]]:
+    for study, raw in _full_records(session):
+        for number, outcome in enumerate(parse_outcomes(raw), 1):
+            groups = {g.id: g.title for g in outcome.groups}
+            for m in outcome.measurements:
+                yield {
+                    "NCT ID": study.nct_id,
+                    "Record version": study.version_holder,
+                    "Outcome number": number,
+                    "Outcome type": outcome.type,
+                    "Outcome title": outcome.title,
+                    "Time frame": outcome.time_frame,
+                    "Unit": outcome.unit,
+                    "Measure": outcome.param_type,
+                    "Dispersion": outcome.dispersion_type,
+                    "Arm ID": m.group_id,
+                    "Arm": groups.get(m.group_id),
+                    "Class": m.class_title,
+                    "Category": m.category_title,
+                    "Value": m.value,
+                    "Spread": m.spread,
+                    "Lower limit": m.lower_limit,
+                    "Upper limit": m.upper_limit,
+                    "Comment": m.comment,
+                }
+
+
+def _adverse_event_rows(session: Session) -> Iterator[dict[str, Any]]:
+    for study, raw in _full_records(session):
+        events = parse_adverse_events(raw)
+        if events is None:
+            continue
+        groups = {g.id: g for g in events.groups}
+        for event in events.serious + events.other:
+            for stat in event.stats:
+                group = groups.get(stat.group_id)
+                yield {
+                    "NCT ID": study.nct_id,
+                    "Record version": study.version_holder,
+                    "Serious": event.serious,
+                    "Event": event.term,
+                    "Organ system": event.organ_system,
+                    "Arm ID": stat.group_id,
+                    "Arm": group.title if group else None,
+                    "Participants affected": stat.num_affected,
+                    "Participants at risk": stat.num_at_risk,
+                    "Events": stat.num_events,
+                    "Assessment": event.assessment_type,
+                    "Vocabulary": event.source_vocabulary,
+                    "Time frame": events.time_frame,
+                }
+
+
+def _change_rows(session: Session) -> Iterator[dict[str, Any]]:
+    for c in change_log(session, ChangeQuery(oldest_first=True)):
+        yield {
+            "Detected (UTC)": c["detected_at"],
+            "NCT ID": c["nct_id"],
+            "Brief title": c["brief_title"],
+            "Search": c["search_name"],
+            "Field": c["field"],
+            "Old value": c["old_value"],
+            "New value": c["new_value"],
+            "Severity": c["severity"],
+            "Alert sent (UTC)": c["notified_at"],
+        }
+
+
+def _search_hit_rows(session: Session) -> Iterator[dict[str, Any]]:
+    rows = session.execute(
+        select(SearchHit, Study)
+        .outerjoin(Study, Study.nct_id == SearchHit.nct_id)
+        .order_by(SearchHit.search_name, SearchHit.nct_id)
+    )
+    for hit, study in rows:
+        yield {
+            "Search": hit.search_name,
+            "NCT ID": hit.nct_id,
+            "Brief title": study.brief_title if study else None,
+            "Overall status": study.overall_status if study else None,
+            "Phases": ", ".join(study.phases or []) if study else None,
+            "Enrollment": study.enrollment if study else None,
+            "Has results": study.has_results if study else None,
+            "In the search now": hit.present,
+            "First seen (UTC)": hit.first_seen,
+            "Last seen (UTC)": hit.last_seen,
+            "Left the search (UTC)": hit.left_at,
+        }
+
+
+WHAT: dict[str, Callable[[Session], Iterator[dict[str, Any]]]] = {
+    "studies": _study_rows,
+    "outcomes": _outcome_rows,
+    "adverse-events": _adverse_event_rows,
+    "changes": _change_rows,
+    "search-hits": _search_hit_rows,
+}
+
+
+# the headings an export with no rows still has
+EMPTY_COLUMNS = {
+    "studies": ["NCT ID", "Brief title", "Overall status", "Phases", "Enrollment"],
+    "outcomes": ["NCT ID", "Outcome type", "Outcome title", "Arm", "Value"],
+    "adverse-events": ["NCT ID", "Serious", "Event", "Arm", "Participants affected"],
+    "changes": ["Detected (UTC)", "NCT ID", "Field", "Old value", "New value", "Severity"],
+    "search-hits": ["Search", "NCT ID", "Brief title", "In the search now"],
+}
+
+
+def frame(session: Session, what: str) -> pd.DataFrame:
+    """The export as a DataFrame (columns present even when there are no rows)."""
+    rows = list(WHAT[what](session))
+    if rows:
+        # nullable dtypes: an enrollment of 317 beside a missing one stays 317, not 317.0
+        return pd.DataFrame(rows).convert_dtypes()
+    return pd.DataFrame(columns=EMPTY_COLUMNS[what])
+
+
+def format_for(path: Path, explicit: str | None) -> str:
+    if explicit:
+        return explicit.lower()
+    suffix = path.suffix.lower().lstrip(".")
+    if suffix in FORMATS:
+        return suffix
+    raise UsageError(f"cannot tell the format from {path.name!r}: add --format csv, xlsx or json")
+
+
+def write(df: pd.DataFrame, path: Path, fmt: str, *, sheet: str) -> None:
+    """Write `df`; datetimes become timezone-free UTC for Excel, ISO 8601 text in JSON."""
+    if not path.parent.is_dir():
+        raise UsageError(f"folder {path.parent} does not exist")
+    for column in df.columns:
+        if isinstance(df[column].dtype, pd.DatetimeTZDtype):
+            df[column] = df[column].dt.tz_convert("UTC").dt.tz_localize(None)
+    if fmt == "csv":
+        df.to_csv(path, index=False)
+    elif fmt == "xlsx":
+        df.to_excel(path, index=False, sheet_name=sheet[:31], engine="openpyxl")
+    elif fmt == "json":
+        df.to_json(path, orient="records", date_format="iso", indent=2, force_ascii=False)
+    else:  # pragma: no cover - click restricts the choice
+        raise UsageError(f"unknown format {fmt!r}")
+
+
+def export_to(config: Config, what: str, path: Path, fmt: str | None = None) -> dict[str, Any]:
+    """Write one export file; returns what was written (for the command's message or JSON)."""
+    fmt = format_for(path, fmt)
+    with reading(config.database_url, config.path) as session:
+        df = frame(session, what)
+    write(df, path, fmt, sheet=what)
+    return {"what": what, "format": fmt, "path": str(path.resolve()), "rows": len(df)}

@@ -1,0 +1,190 @@
+"""Read-only queries for the command line: a study as stored now, and its versions.
+
+Returns plain dicts ready for JSON or a table. Imports only SQLAlchemy and trialwatch's pure
+modules, so `trialwatch show` starts fast. Reading never creates a database or a schema.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from trialwatch.domain.results import parse_outcomes
+from trialwatch.errors import NotFound
+from trialwatch.store.changelog import ChangeQuery, change_log
+from trialwatch.store.models import RecordVersion, SearchHit, Study
+from trialwatch.store.reader import reading
+
+if TYPE_CHECKING:
+    from trialwatch.config import Config
+
+LATEST_CHANGES = 10  # how many recent changes `show` lists
+
+
+# -- what the commands call -------------------------------------------------------------------
+def get_study(
+    config: Config, nct_id: str, *, changes_limit: int | None = LATEST_CHANGES
+) -> dict[str, Any]:
+    """`show`: the stored study, or NotFound with what to do about it."""
+    with reading(config.database_url, config.path) as session:
+        detail = study_detail(session, nct_id, changes_limit=changes_limit)
+    if detail is None:
+        raise NotFound(
+            f"{nct_id} is not in the store. `trialwatch show --live {nct_id}` fetches it "
+            "from the registry; add it to the config's [[studies]] to track it."
+        )
+    return detail
+
+
+def get_history(config: Config, nct_id: str) -> dict[str, Any]:
+    with reading(config.database_url, config.path) as session:
+        history = study_history(session, nct_id)
+    if history is None:
+        raise NotFound(f"{nct_id} is not in the store, so it has no history here.")
+    return history
+
+
+# -- one study ---------------------------------------------------------------------------------
+def resolve_id(session: Session, nct_id: str) -> tuple[str | None, str | None]:
+    """(stored id, alias note): the study itself, or the stored study listing `nct_id` as alias."""
+    if session.get(Study, nct_id) is not None:
+        return nct_id, None
+    for stored, aliases in session.execute(select(Study.nct_id, Study.aliases)):
+        if nct_id in (aliases or []):
+            return stored, f"{nct_id} is an alias of {stored}"
+    return None, None
+
+
+def study_detail(
+    session: Session, nct_id: str, *, changes_limit: int | None = LATEST_CHANGES
+) -> dict[str, Any] | None:
+    """Everything `show` prints about a stored study, or None if it is not in the store."""
+    stored_id, alias_note = resolve_id(session, nct_id)
+    if stored_id is None:
+        return None
+    study = session.get(Study, stored_id)
+    assert study is not None
+    version = (
+        session.get(RecordVersion, study.current_version_id) if study.current_version_id else None
+    )
+    raw = version.raw if version is not None and isinstance(version.raw, dict) else {}
+    searches = session.scalars(
+        select(SearchHit.search_name)
+        .where(SearchHit.nct_id == stored_id, SearchHit.present)
+        .order_by(SearchHit.search_name)
+    )
+    changes = change_log(session, ChangeQuery(nct_id=stored_id, limit=changes_limit))
+    detail: dict[str, Any] = {
+        "nct_id": study.nct_id,
+        "url": f"https://clinicaltrials.gov/study/{study.nct_id}",
+        "brief_title": study.brief_title,
+        "official_title": study.official_title,
+        "acronym": study.acronym,
+        "overall_status": study.overall_status,
+        "why_stopped": study.why_stopped,
+        "phases": list(study.phases or []),
+        "study_type": study.study_type,
+        "enrollment": study.enrollment,
+        "enrollment_type": study.enrollment_type,
+        "lead_sponsor": study.lead_sponsor,
+        "collaborators": list(study.collaborators or []),
+        "conditions": list(study.conditions or []),
+        "interventions": list(study.interventions or []),
+        "start_date": study.start_date,
+        "start_date_type": study.start_date_type,
+        "primary_completion_date": study.primary_completion_date,
+        "primary_completion_date_type": study.primary_completion_date_type,
+        "completion_date": study.completion_date,
+        "completion_date_type": study.completion_date_type,
+        "first_posted": study.first_posted,
+        "has_results": study.has_results,
+        "results_first_posted": study.results_first_posted,
+        "last_update_posted": study.last_update_posted,
+        "version": study.version_holder,
+        "aliases": list(study.aliases or []),
+        "scope": study.scope,
+        "stored_version_no": version.version_no if version is not None else None,
+        "first_seen": study.first_seen,
+        "last_checked": study.last_checked,
+        "searches": list(searches),
+        "parse_problems": list(study.parse_problems or []),
+        "primary_outcomes": primary_outcomes(raw) if study.scope == "full" else [],
+        "latest_changes": changes,
+        "note": alias_note,
+    }
+    return detail
+
+
+def primary_outcomes(record: dict[str, Any]) -> list[dict[str, Any]]:
+    """The primary outcome measures with their posted results.
+
+    Without posted results, the primary outcomes as registered in the protocol (no numbers).
+    """
+    posted = [
+        {**o.as_dict(), "results_posted": True}
+        for o in parse_outcomes(record)
+        if o.type == "PRIMARY"
+    ]
+    if posted:
+        return posted
+    module = (record.get("protocolSection") or {}).get("outcomesModule") or {}
+    return [
+        {
+            "type": "PRIMARY",
+            "title": o.get("measure"),
+            "description": o.get("description"),
+            "time_frame": o.get("timeFrame"),
+            "unit": None,
+            "groups": [],
+            "measurements": [],
+            "analyses": [],
+            "results_posted": False,
+        }
+        for o in module.get("primaryOutcomes") or []
+        if isinstance(o, dict)
+    ]
+
+
+# -- history -----------------------------------------------------------------------------------
+def study_history(session: Session, nct_id: str) -> dict[str, Any] | None:
+    """The versions seen of a study and the field changes between consecutive ones."""
+    stored_id, alias_note = resolve_id(session, nct_id)
+    if stored_id is None:
+        return None
+    rows = session.scalars(
+        select(RecordVersion).where(RecordVersion.nct_id == stored_id)
+        .order_by(RecordVersion.version_no)
+    )  # fmt: skip
+    changes = change_log(session, ChangeQuery(nct_id=stored_id, oldest_first=True))
+    by_version: dict[int | None, list[dict[str, Any]]] = {}
+    for change in changes:
+        key = change["to_version_id"] if change["search_name"] is None else None
+        by_version.setdefault(key, []).append(change)
+    versions: list[dict[str, Any]] = []
+    previous: RecordVersion | None = None
+    for v in rows:
+        versions.append(
+            {
+                "version_no": v.version_no,
+                "version": v.version_holder,
+                "last_update_posted": v.last_update_posted,
+                "scope": v.scope,
+                "first_seen": v.first_seen,
+                "last_seen": v.last_seen,
+                "content_hash": v.content_hash,
+                # the registry rewrote only its derived metadata (MeSH terms, versionHolder)
+                "derived_only": previous is not None
+                and previous.scope == v.scope
+                and previous.study_hash == v.study_hash,
+                "changes": by_version.get(v.id, []),
+            }
+        )
+        previous = v
+    return {
+        "nct_id": stored_id,
+        "note": alias_note,
+        "versions": versions,
+        "search_changes": by_version.get(None, []),
+    }

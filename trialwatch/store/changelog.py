@@ -1,0 +1,71 @@
+"""The change log as plain dicts: every field change and search entry/exit, filtered."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from trialwatch.domain.changes import SEVERITIES, severity_rank
+from trialwatch.store.models import Change, Study
+from trialwatch.store.reader import reading
+
+if TYPE_CHECKING:
+    from trialwatch.config import Config
+
+
+@dataclass(frozen=True)
+class ChangeQuery:
+    """Which changes to list; every filter is optional."""
+
+    since: datetime | None = None
+    min_severity: str | None = None  # "notable" lists notable and critical
+    nct_id: str | None = None
+    limit: int | None = None
+    oldest_first: bool = False
+    unnotified: bool = False  # only changes no e-mail digest has carried yet
+
+
+def change_log(session: Session, query: ChangeQuery) -> list[dict[str, Any]]:
+    """Changes newest first (or oldest first), each with the study's title for context."""
+    stmt = select(Change, Study.brief_title).outerjoin(Study, Study.nct_id == Change.nct_id)
+    if query.since is not None:
+        stmt = stmt.where(Change.detected_at >= query.since)
+    if query.min_severity is not None:
+        allowed = [s for s in SEVERITIES if severity_rank(s) <= severity_rank(query.min_severity)]
+        stmt = stmt.where(Change.severity.in_(allowed))
+    if query.nct_id is not None:
+        stmt = stmt.where(Change.nct_id == query.nct_id)
+    if query.unnotified:
+        stmt = stmt.where(Change.notified_at.is_(None))
+    order = (Change.id,) if query.oldest_first else (Change.detected_at.desc(), Change.id.desc())
+    stmt = stmt.order_by(*order)
+    if query.limit is not None:
+        stmt = stmt.limit(query.limit)
+    return [change_dict(change, title) for change, title in session.execute(stmt)]
+
+
+def change_dict(change: Change, brief_title: str | None = None) -> dict[str, Any]:
+    return {
+        "id": change.id,
+        "detected_at": change.detected_at,
+        "nct_id": change.nct_id,
+        "brief_title": brief_title,
+        "search_name": change.search_name,
+        "field": change.field,
+        "old_value": change.old_value,
+        "new_value": change.new_value,
+        "severity": change.severity,
+        "from_version_id": change.from_version_id,
+        "to_version_id": change.to_version_id,
+        "refresh_run_id": change.refresh_run_id,
+        "notified_at": change.notified_at,
+    }
+
+
+def get_changes(config: Config, query: ChangeQuery) -> list[dict[str, Any]]:
+    with reading(config.database_url, config.path) as session:
+        return change_log(session, query)

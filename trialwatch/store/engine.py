@@ -1,0 +1,261 @@
+"""The database: engine set-up, dialect upserts and the queries the rest of trialwatch needs.
+
+Functions here take a Session and plain values; they never call the API.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, func, inspect, select, update
+from sqlalchemy.exc import DatabaseError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from trialwatch.errors import StoreError
+from trialwatch.store import schema
+from trialwatch.store.models import (
+    Base,
+    RecordVersion,
+    RefreshRun,
+    ReportRun,
+    SearchState,
+    Study,
+)
+
+CHUNK = 500  # ids per IN (...) list: stays below SQLite's bound-parameter limit
+
+
+class RawJson(str):
+    """JSON text already serialised (by `records.canonical_record`): stored as is, not re-dumped."""
+
+
+def _json_dumps(value: Any) -> str:
+    # a full record is up to ~400 KB of JSON: dumping it again for the column costs a second hash
+    return value if isinstance(value, RawJson) else json.dumps(value)
+
+
+def raw_json(session: Session, record: dict[str, Any], canonical: str) -> Any:
+    """The value for a JSON column: `canonical` (the record's JSON) when the engine stores it as
+    is, else `record` (an engine not made by `make_engine` would store the text as a string)."""
+    serializer = getattr(session.get_bind().dialect, "_json_serializer", None)
+    return RawJson(canonical) if serializer is _json_dumps else record
+
+
+def make_engine(url: str) -> Engine:
+    """An Engine for `url`; SQLite gets WAL (readers go on during a refresh) and a busy timeout."""
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": 30}, json_serializer=_json_dumps)
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+            cursor = dbapi_conn.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.close()
+
+        return engine
+    return create_engine(url, pool_pre_ping=True, json_serializer=_json_dumps)
+
+
+def open_store(url: str, *, create: bool = True, config_path: str | None = None) -> Engine:
+    """Open the store at the newest schema revision; raise StoreError if it is unusable.
+
+    SQLite is created or upgraded on the spot (zero set-up) unless `create` is False. A shared
+    PostgreSQL store is never migrated behind anyone's back: an empty or out-of-date one is
+    refused with the command to run (`config_path` goes into that command).
+    """
+    engine = make_engine(url)
+    try:
+        state = schema.check_schema(engine)  # one SELECT when the store is current
+        if state.status != "current":
+            auto = create and engine.dialect.name == "sqlite"
+            if not (auto and state.status in ("empty", "outdated", "unversioned")):
+                hint = f" --config {config_path}" if config_path else ""
+                raise StoreError(schema.refusal(state, safe_url(url), hint))
+            schema.upgrade(engine)
+    except StoreError:
+        engine.dispose()
+        raise
+    except (DatabaseError, OperationalError) as exc:
+        engine.dispose()
+        raise StoreError(
+            f"Cannot open the database at {safe_url(url)}: {_first_line(exc)}"
+        ) from None
+    return engine
+
+
+def upgrade_store(url: str) -> schema.SchemaState:
+    """`trialwatch db upgrade`: create or migrate the schema; returns where it stood before."""
+    engine = make_engine(url)
+    try:
+        return schema.upgrade(engine)
+    except (DatabaseError, OperationalError) as exc:
+        raise StoreError(
+            f"Cannot upgrade the database at {safe_url(url)}: {_first_line(exc)}"
+        ) from None
+    finally:
+        engine.dispose()
+
+
+def store_schema(url: str) -> schema.SchemaState:
+    """`trialwatch db current`: where the database's schema stands."""
+    engine = make_engine(url)
+    try:
+        return schema.check_schema(engine)
+    except (DatabaseError, OperationalError) as exc:
+        raise StoreError(
+            f"Cannot open the database at {safe_url(url)}: {_first_line(exc)}"
+        ) from None
+    finally:
+        engine.dispose()
+
+
+def session_factory(engine: Engine) -> sessionmaker[Session]:
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+def safe_url(url: str) -> str:
+    """The URL without a password, for messages."""
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def _first_line(exc: Exception) -> str:
+    orig = getattr(exc, "orig", None) or exc
+    return str(orig).splitlines()[0] if str(orig) else type(orig).__name__
+
+
+# -- upserts -----------------------------------------------------------------------------------
+def _insert_for(session: Session) -> Any:
+    name = session.get_bind().dialect.name
+    if name == "postgresql":
+        from sqlalchemy.dialects import postgresql
+
+        return postgresql.insert
+    if name == "sqlite":
+        from sqlalchemy.dialects import sqlite
+
+        return sqlite.insert
+    raise StoreError(f"unsupported database backend {name!r} (use SQLite or PostgreSQL)")
+
+
+def upsert(
+    session: Session,
+    model: type[Base],
+    rows: Sequence[dict[str, Any]],
+    *,
+    keep: Collection[str] = (),
+) -> None:
+    """INSERT ... ON CONFLICT (primary key) DO UPDATE every other given column but those in
+    `keep` (every row has the same keys). One cached statement run with executemany: a multi-row
+    VALUES statement is compiled anew for every chunk, which cost more than the insert itself."""
+    if not rows:
+        return
+    insert = _insert_for(session)
+    keys = [c.name for c in inspect(model).primary_key]
+    stmt = insert(model.__table__)
+    updates = {c: stmt.excluded[c] for c in rows[0] if c not in keys and c not in keep}
+    if updates:
+        stmt = stmt.on_conflict_do_update(index_elements=keys, set_=updates)
+    else:
+        stmt = stmt.on_conflict_do_nothing(index_elements=keys)
+    session.execute(stmt, list(rows))
+
+
+# -- versions ----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class VersionRef:
+    id: int
+    version_no: int
+    scope: str
+    content_hash: str
+    study_hash: str
+
+
+def latest_versions(session: Session, ids: Iterable[str]) -> dict[str, VersionRef]:
+    """The newest stored version of each id (any scope)."""
+    ids = list(ids)
+    out: dict[str, VersionRef] = {}
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        newest = (
+            select(RecordVersion.nct_id, func.max(RecordVersion.version_no).label("v"))
+            .where(RecordVersion.nct_id.in_(chunk))
+            .group_by(RecordVersion.nct_id)
+            .subquery()
+        )
+        rows = session.execute(
+            select(
+                RecordVersion.id, RecordVersion.nct_id, RecordVersion.version_no,
+                RecordVersion.scope, RecordVersion.content_hash, RecordVersion.study_hash,
+            ).join(
+                newest,
+                (RecordVersion.nct_id == newest.c.nct_id)
+                & (RecordVersion.version_no == newest.c.v),
+            )
+        )  # fmt: skip
+        for row in rows:
+            out[row.nct_id] = VersionRef(
+                row.id, row.version_no, row.scope, row.content_hash, row.study_hash
+            )
+    return out
+
+
+def version_raw(session: Session, version_id: int) -> dict[str, Any]:
+    raw = session.scalar(select(RecordVersion.raw).where(RecordVersion.id == version_id))
+    return raw if isinstance(raw, dict) else {}
+
+
+def touch_versions(session: Session, version_ids: Sequence[int], now: datetime) -> None:
+    for start in range(0, len(version_ids), CHUNK):
+        chunk = version_ids[start : start + CHUNK]
+        session.execute(
+            update(RecordVersion).where(RecordVersion.id.in_(chunk)).values(last_seen=now)
+        )
+
+
+def touch_studies(session: Session, ids: Sequence[str], now: datetime) -> None:
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        session.execute(update(Study).where(Study.nct_id.in_(chunk)).values(last_checked=now))
+
+
+def stored_update_dates(session: Session, ids: Iterable[str]) -> dict[str, tuple[str | None, str]]:
+    """{nct_id: (last_update_posted, scope)} for the stored studies among `ids`."""
+    ids = list(ids)
+    out: dict[str, tuple[str | None, str]] = {}
+    for start in range(0, len(ids), CHUNK):
+        rows = session.execute(
+            select(Study.nct_id, Study.last_update_posted, Study.scope).where(
+                Study.nct_id.in_(ids[start : start + CHUNK])
+            )
+        )
+        out.update({r.nct_id: (r.last_update_posted, r.scope) for r in rows})
+    return out
+
+
+# -- searches ----------------------------------------------------------------------------------
+def search_state(session: Session, name: str) -> SearchState | None:
+    return session.get(SearchState, name)
+
+
+# -- runs --------------------------------------------------------------------------------------
+def last_successful_run(session: Session) -> RefreshRun | None:
+    return session.scalars(
+        select(RefreshRun).where(RefreshRun.outcome == "ok").order_by(RefreshRun.id.desc()).limit(1)
+    ).first()
+
+
+def last_report(session: Session) -> ReportRun | None:
+    """The newest rendered report."""
+    return session.scalars(select(ReportRun).order_by(ReportRun.id.desc()).limit(1)).first()
+
+
+def recent_runs(session: Session, limit: int = 10) -> list[RefreshRun]:
+    return list(session.scalars(select(RefreshRun).order_by(RefreshRun.id.desc()).limit(limit)))

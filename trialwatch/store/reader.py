@@ -1,0 +1,81 @@
+"""Opening the store for reading: never creates a database or a schema, and turns database
+errors into one StoreError line. Used by lookups, `status` and exports.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import Engine
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
+
+from trialwatch.errors import StoreError
+from trialwatch.store import engine as store
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The database file of a SQLite URL (None for other backends and in-memory databases)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return None
+    database = parsed.database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    return Path(database)
+
+
+def open_reader(url: str, config_path: Path | str | None = None) -> Engine:
+    """An engine on an existing store. A missing SQLite file is an error, never created here.
+
+    The schema is not inspected up front (that costs a round trip on every lookup); a missing
+    table surfaces as a StoreError from `reading` instead.
+    """
+    path = sqlite_file(url)
+    if path is not None and not path.is_file():
+        where = f" (see [database] url in {config_path})" if config_path else ""
+        raise StoreError(
+            f"No trialwatch database at {path}{where}. "
+            "Run `trialwatch refresh` first to create it, or point --config at the right file."
+        )
+    return store.make_engine(url)
+
+
+@contextmanager
+def reading(url: str, config_path: Path | str | None = None) -> Iterator[Session]:
+    """A session for lookups; database errors become one StoreError line, not a traceback."""
+    engine = open_reader(url, config_path)
+    try:
+        with Session(engine) as session:
+            yield session
+    except DBAPIError as exc:
+        reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+        hint = ""
+        if "no such table" in reason or "does not exist" in reason:
+            hint = (
+                " It is not a trialwatch store, or its schema is older than this trialwatch"
+                " (`trialwatch db upgrade`)."
+            )
+        shown = store.safe_url(url)
+        refusal = _schema_refusal(engine, shown, config_path)  # checked only once a read failed
+        if refusal:
+            raise StoreError(refusal) from None
+        raise StoreError(f"Cannot read the database at {shown}: {reason}.{hint}") from None
+    finally:
+        engine.dispose()
+
+
+def _schema_refusal(engine: Engine, shown: str, config_path: Path | str | None) -> str | None:
+    """If the schema is not this trialwatch's, what to run about it (None if it is, or unknown)."""
+    from trialwatch.store import schema
+
+    try:
+        state = schema.check_schema(engine)
+    except DBAPIError:
+        return None
+    if state.status == "current":
+        return None
+    return schema.refusal(state, shown, f" --config {config_path}" if config_path else "")

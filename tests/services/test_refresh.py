@@ -16,6 +16,7 @@ from tests.conftest import (
     study,
     table_contents,
 )
+from tests.synthetic_edits import summary
 from trialwatch.config import load_config
 from trialwatch.errors import ApiError
 from trialwatch.services import pipeline as services
@@ -102,23 +103,13 @@ def test_failed_refresh_leaves_store_unchanged_and_logs_the_run(ctgov, make_conf
     assert runs[0][0] == "ok" and runs[1][0] == "failed" and "HTML" in runs[1][1]
 
 
-def _summary(nct: str) -> dict:
-    """A search hit as the API returns it with fields=: a real record's summary pieces."""
-    from tests.fakeapi import project
-    from trialwatch.ctgov.client import SUMMARY_FIELDS
-
-    return project(study(nct), SUMMARY_FIELDS)
-
-
 def test_studies_entering_and_leaving_a_search_are_recorded(ctgov, make_config, db_url):
     cfg = load_config(make_config(studies=[], searches={"s": {"query.cond": "x"}}))
-    ctgov.get(
-        f"{API}/studies", json=page(_summary("NCT03418623"), _summary("NCT03630471"), total=2)
-    )
+    ctgov.get(f"{API}/studies", json=page(summary("NCT03418623"), summary("NCT03630471"), total=2))
     first = services.refresh(cfg)
     assert first.changes == 0  # the first look is a baseline, not news
     reset_api(ctgov).get(
-        f"{API}/studies", json=page(_summary("NCT03630471"), _summary("NCT06171568"), total=2)
+        f"{API}/studies", json=page(summary("NCT03630471"), summary("NCT06171568"), total=2)
     )
     second = services.refresh(cfg, full=True)
     assert second.searches["s"]["entered"] == 1 and second.searches["s"]["left"] == 1
@@ -140,9 +131,9 @@ def test_studies_entering_and_leaving_a_search_are_recorded(ctgov, make_config, 
 def test_a_search_hit_with_a_malformed_id_is_skipped_not_a_member(ctgov, make_config, db_url):
     """An odd record is not a failure: on PostgreSQL a long id used to fail the whole refresh."""
     cfg = load_config(make_config(studies=[], searches={"s": {"query.cond": "x"}}))
-    junk = _summary("NCT03630471")
+    junk = summary("NCT03630471")
     junk["protocolSection"]["identificationModule"]["nctId"] = "NOT-AN-NCT-ID-AT-ALL"
-    ctgov.get(f"{API}/studies", json=page(_summary("NCT03418623"), junk, total=2))
+    ctgov.get(f"{API}/studies", json=page(summary("NCT03418623"), junk, total=2))
     result = services.refresh(cfg)
     assert "skipped a record without an NCT id" in result.notes
     assert query_rows(db_url, "SELECT nct_id FROM search_hits") == [("NCT03418623",)]
@@ -152,7 +143,7 @@ def test_first_seen_survives_later_versions_and_search_hits(ctgov, make_config, 
     """A new version updates a study's row and a hit's row, but never when they were first seen."""
     cfg = load_config(make_config(searches={"s": {"query.cond": "x"}}))
     ctgov.get(f"{API}/studies", json=page(study("NCT02552212")), match=[ids_matcher("NCT02552212")])
-    ctgov.get(f"{API}/studies", json=page(_summary("NCT03630471"), total=1))
+    ctgov.get(f"{API}/studies", json=page(summary("NCT03630471"), total=1))
     services.refresh(cfg, full=True)
     sql = (
         "SELECT 'study', first_seen, last_checked FROM studies UNION ALL "
@@ -164,7 +155,7 @@ def test_first_seen_survives_later_versions_and_search_hits(ctgov, make_config, 
         json=page(study("NCT02552212", "versionHolder-2024-01-03")),
         match=[ids_matcher("NCT02552212")],
     )
-    ctgov.get(f"{API}/studies", json=page(_summary("NCT03630471"), total=1))
+    ctgov.get(f"{API}/studies", json=page(summary("NCT03630471"), total=1))
     assert services.refresh(cfg, full=True).new_versions == 1
     after = query_rows(db_url, sql)
     assert [(kind, first) for kind, first, _ in after] == [(k, f) for k, f, _ in before]
@@ -180,14 +171,14 @@ def test_incremental_refresh_probes_and_fetches_only_what_changed(ctgov, make_co
     )
     ctgov.get(
         f"{API}/studies",
-        json=page(_summary("NCT03418623"), total=1),
+        json=page(summary("NCT03418623"), total=1),
         match=[param_matcher(**{"query.cond": "x"})],
     )
     services.refresh(cfg)
     reset_api(ctgov)
     probe = ctgov.get(
         f"{API}/studies",
-        json=page(_summary("NCT02552212")),
+        json=page(summary("NCT02552212")),
         match=[param_matcher(fields="NCTId|NCTIdAlias|LastUpdatePostDate")],
     )
     window = ctgov.get(

@@ -3,9 +3,9 @@
 
 After an intended change to the report, regenerate them with
 
-    python -m tests.test_report_golden --regen
+    python -m tests.report.test_report_golden --regen
 
-and review the diff of tests/golden/ before committing it.
+and review the diff of tests/report/golden/ before committing it.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from tests.report_inputs import fixed_context
 from trialwatch.report.render import render_pages
 
 GOLDEN = Path(__file__).parent / "golden"
-REGEN = "python -m tests.test_report_golden --regen"
+REGEN = "python -m tests.report.test_report_golden --regen"
 PAGES = [
     "index.html",
     "study-NCT02552212.html",
@@ -58,7 +58,7 @@ def test_page_matches_golden_file(name: str) -> None:
         )  # fmt: skip
         pytest.fail(
             f"{name} differs from its golden file. If the change is intended, run: {REGEN}\n"
-            f"and review `git diff tests/golden`.\n{diff}"
+            f"and review `git diff tests/report/golden`.\n{diff}"
         )
 
 

@@ -1,5 +1,5 @@
 """The demo report in real headless Chromium: loads with no console errors, shows the cited
-studies' titles, and leaves screenshots in tests/artifacts/ for a person to look at."""
+studies' titles, and leaves screenshots in tests/report/artifacts/ for a person to look at."""
 
 from __future__ import annotations
 

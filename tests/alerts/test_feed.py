@@ -13,7 +13,7 @@ import feedparser
 import responses
 
 from tests.conftest import API, page, study
-from tests.test_alerts_email import XSS, XSS_TITLE, terminated
+from tests.synthetic_edits import XSS, XSS_TITLE, terminated
 from trialwatch.config import load_config
 from trialwatch.services import pipeline as services
 
@@ -189,7 +189,7 @@ def test_entries_link_to_pages_the_report_really_has(ctgov, make_config, db_url)
     """A cited study links to its own page, a study that entered a search to that search's page;
     both files exist once the report is rendered, and rendering keeps the feed."""
     from tests.conftest import param_matcher, reset_api
-    from tests.test_refresh import _summary
+    from tests.synthetic_edits import summary as _summary
 
     searches = {"Ketamine / depression": {"query.cond": "x"}}
     cfg = load_config(make_config(studies=["NCT02552212"], searches=searches))
@@ -223,7 +223,7 @@ def test_entries_link_to_pages_the_report_really_has(ctgov, make_config, db_url)
 
 
 def test_one_run_with_more_studies_than_feed_entries(ctgov, make_config, db_url):
-    from tests.test_alerts_email import enrollment_doubled
+    from tests.synthetic_edits import enrollment_doubled
 
     ids = ["NCT02552212", "NCT00763412", "NCT00973089"]
     cfg = load_config(make_config(studies=ids, extra="[alerts]\nfeed_entries = 2\n"))

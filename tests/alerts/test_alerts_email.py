@@ -17,28 +17,9 @@ import sqlalchemy as sa
 
 from tests.conftest import API, page, query_rows, study
 from tests.smtp_server import SmtpServer, free_port, running_smtp
+from tests.synthetic_edits import XSS, enrollment_doubled, terminated
 from trialwatch.config import load_config
 from trialwatch.services import pipeline as services
-
-XSS = "<script>alert('x')</script> & <b>funding</b>"
-XSS_TITLE = 'Certolizumab <img src=x onerror="alert(1)"> study'
-
-
-def terminated(nct: str = "NCT02552212") -> dict:
-    """SYNTHETIC variant of a real record: status TERMINATED, why-stopped text with markup."""
-    record = study(nct)
-    status = record["protocolSection"]["statusModule"]
-    status["overallStatus"] = "TERMINATED"
-    status["whyStopped"] = XSS
-    record["protocolSection"]["identificationModule"]["briefTitle"] = XSS_TITLE
-    return record
-
-
-def enrollment_doubled() -> dict:
-    """SYNTHETIC variant of the real NCT00763412: enrollment 31 -> 62 (a notable change)."""
-    record = study("NCT00763412")
-    record["protocolSection"]["designModule"]["enrollmentInfo"]["count"] = 62
-    return record
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ import responses
 
 from tests.conftest import API, page, study
 from tests.smtp_server import free_port, running_smtp
-from tests.test_alerts_email import terminated
+from tests.synthetic_edits import terminated
 from trialwatch.cli.main import main
 from trialwatch.config import load_config
 from trialwatch.services import pipeline as services

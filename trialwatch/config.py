@@ -15,8 +15,9 @@ from email.utils import parseaddr
 from pathlib import Path
 from typing import Any
 
-from trialwatch.domain.changes import SEVERITIES
+from trialwatch.domain.cron import parse_cron
 from trialwatch.domain.ids import normalize_nct_id
+from trialwatch.domain.severity import SEVERITIES
 from trialwatch.errors import ConfigError, InvalidNctId
 
 DEFAULT_PATH = "config.toml"
@@ -261,17 +262,15 @@ def _check_schedule(schedule: ScheduleConfig, where: str) -> None:
     """The cron expression and time zone, read as the scheduler will (imported only here)."""
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-    from trialwatch.schedule.crontab import cron_trigger
-
     try:
-        zone = ZoneInfo(schedule.timezone)
+        ZoneInfo(schedule.timezone)
     except (ZoneInfoNotFoundError, ValueError):
         raise ConfigError(
             f"{where}: key 'schedule.timezone': unknown time zone {schedule.timezone!r} "
             "(use an IANA name such as 'America/Denver')"
         ) from None
     try:
-        cron_trigger(schedule.cron, zone)
+        parse_cron(schedule.cron)
     except ValueError as exc:
         raise ConfigError(
             f"{where}: key 'schedule.cron': not a valid cron expression {schedule.cron!r} "

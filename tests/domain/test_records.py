@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import FIXTURES, load_fixture, study
-from trialwatch.domain.records import date_precision, parse_study, record_hashes
+from trialwatch.domain.dates import date_precision
+from trialwatch.domain.records import parse_study, record_hashes
 
 ALL = sorted(p.relative_to(FIXTURES).as_posix() for p in (FIXTURES / "studies").glob("*.json"))
 

@@ -4,8 +4,8 @@ Hypothesis damages real records (tests/fixtures/ctgov/studies): keys dropped, nu
 long strings, odd unicode. For `records.parse_study`: it never raises, every field has its type
 and fits the store's columns, a field whose source was not touched is parsed exactly as before,
 and a field that held a value and lost it to damage (not to a simply absent key) is named in
-`problems`. For `trialwatch.domain.results`: it never raises, registered values stay verbatim strings,
-and results are untouched when the damage is elsewhere.
+`problems`. For `trialwatch.domain.results`: it never raises, registered values stay verbatim
+strings, and results are untouched when the damage is elsewhere.
 """
 
 from __future__ import annotations

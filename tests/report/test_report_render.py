@@ -188,7 +188,7 @@ def test_search_page_names_are_unique_file_names_in_config_order() -> None:
 
     names = ["Ketamine / TRD", "ketamine-trd", "Ketamine TRD", "%%"]
     config = Config(Path("config.toml"), searches=tuple(SearchConfig(n) for n in names))
-    assert search_page_names(config) == {
+    assert search_page_names(s.name for s in config.searches) == {
         "Ketamine / TRD": "search-ketamine-trd.html",
         "ketamine-trd": "search-ketamine-trd-x.html",
         "Ketamine TRD": "search-ketamine-trd-x-x.html",

@@ -20,10 +20,11 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from tests.conftest import API, page, query_rows, reset_api, study, table_contents
 from trialwatch.config import load_config, parse_config
+from trialwatch.domain.cron import weekday_names
 from trialwatch.errors import ConfigError, LockBusy
 from trialwatch.schedule import job as jobs
 from trialwatch.schedule import service as scheduler
-from trialwatch.schedule.crontab import previous_fire_time, weekday_names
+from trialwatch.schedule.crontab import previous_fire_time
 from trialwatch.services import pipeline as services
 from trialwatch.store import engine as store
 from trialwatch.store.lock import refresh_lock

@@ -118,7 +118,8 @@ def test_read_path_does_not_import_alembic(tmp_path):
     url = f"sqlite:///{tmp_path / 'store.db'}"
     upgrade_store(url)
     code = (
-        "import sys; from trialwatch.store.engine import open_store; open_store(sys.argv[1]).dispose(); "
+        "import sys; from trialwatch.store.engine import open_store; "
+        "open_store(sys.argv[1]).dispose(); "
         "assert 'alembic' not in sys.modules, 'alembic imported'"
     )
     done = subprocess.run([sys.executable, "-c", code, url], capture_output=True, text=True)

@@ -12,8 +12,9 @@ from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid, parseaddr
 
 from trialwatch import __version__
-from trialwatch.alerts.notices import StudyNotice, clean_text
+from trialwatch.alerts.notices import StudyNotice
 from trialwatch.config import EmailConfig
+from trialwatch.domain.text import clean_text
 from trialwatch.report.templating import environment
 
 MAX_STUDIES = 50  # a digest lists this many studies; a longer one points to the report

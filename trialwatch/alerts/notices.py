@@ -7,21 +7,19 @@ change in it with its severity.
 
 from __future__ import annotations
 
-import re
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from trialwatch.domain.changes import SEVERITIES, severity_rank
 from trialwatch.domain.pages import INDEX_PAGE, REGISTRY_URL
+from trialwatch.domain.severity import SEVERITIES, severity_rank
+from trialwatch.domain.text import clean_text
 
 MAX_VALUE_CHARS = (
     300  # an alert quotes this much of a long value (outcome lists); the report has all
 )
-# Characters XML 1.0 forbids; registry text is untrusted and must not break the feed.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _LABELS = {"overall_status": "status", "why_stopped": "why stopped", "search": "related search"}
 
 
@@ -125,12 +123,6 @@ def join_url(base: str, path: str) -> str:
     if not base:
         return path
     return base.rstrip("/") + "/" + path
-
-
-def clean_text(value: str | None) -> str:
-    """Registry text without the control characters XML cannot carry (escaping is the
-    template's job, not this function's)."""
-    return _NOT_XML.sub("", value or "")
 
 
 def shorten(value: str | None) -> str:

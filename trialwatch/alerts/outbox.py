@@ -74,7 +74,8 @@ def report_pages(
     session: Session, config: Config, ids: Sequence[str], items: Iterable[ChangeItem]
 ) -> dict[str, str]:
     """The report page showing each study: its own page if cited, else a search page."""
-    files = search_page_names(config)  # named exactly as the report names them
+    # named exactly as the report names them
+    files = search_page_names(s.name for s in config.searches)
     pages: dict[str, str] = {}
     for item in items:  # a study entering or leaving a search: that search's page
         if item.search_name in files:

@@ -12,7 +12,7 @@ import click
 from trialwatch.cli import output
 
 if TYPE_CHECKING:
-    from trialwatch.cli.main import Context
+    from trialwatch.cli.context import Context
 
 
 def _statuses(values: tuple[str, ...]) -> list[str]:

@@ -2,9 +2,9 @@
 `trialwatch.cli.io_commands`; `trialwatch.cli.main` adds both to the group).
 
 Each parses its options, loads the config, calls one function and prints. Queries live in
-`trialwatch.services.lookups` and `trialwatch.services.status`, text views in `trialwatch.cli.views`, files in
-`trialwatch.services.exports`. Heavy modules (requests, pandas) are imported only by the commands that need
-them, so `show` starts fast.
+`trialwatch.services.lookups` and `trialwatch.services.status`, text views in
+`trialwatch.cli.views`, files in `trialwatch.services.exports`. Heavy modules (requests, pandas)
+are imported only by the commands that need them, so `show` starts fast.
 """
 
 from __future__ import annotations
@@ -19,11 +19,11 @@ from typing import TYPE_CHECKING, ParamSpec, TypeVar
 import click
 
 from trialwatch.cli import output
-from trialwatch.domain.changes import SEVERITIES
+from trialwatch.domain.severity import SEVERITIES
 from trialwatch.errors import UsageError
 
 if TYPE_CHECKING:
-    from trialwatch.cli.main import Context
+    from trialwatch.cli.context import Context
 
 LIVE_LOCK_WAIT = 10.0  # seconds `show --live` waits for a running refresh before giving up
 
@@ -219,9 +219,11 @@ def status(obj: Context, runs: int, as_json: bool) -> None:
       trialwatch status
       trialwatch status --json | jq '.runs[0].outcome'
     """
+    from trialwatch.schedule.service import next_run  # APScheduler: only `status` pays for it
     from trialwatch.services.status import gather_status
 
-    result = gather_status(obj.config(), runs=runs)
+    config = obj.config()
+    result = gather_status(config, runs=runs, next_run=next_run(config))
     if as_json:
         output.echo_json(result)
     else:

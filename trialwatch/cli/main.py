@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 import sys
-from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
@@ -17,34 +16,10 @@ import click
 from trialwatch import __version__
 from trialwatch.cli import io_commands as commands_io
 from trialwatch.cli import lookups as commands
-from trialwatch.cli import output
+from trialwatch.cli.context import Context
 from trialwatch.errors import LockBusy, TrialwatchError
 
 log = logging.getLogger("trialwatch")
-
-
-class Context:
-    def __init__(self, config_path: str | None, verbosity: int) -> None:
-        self.config_path = config_path
-        self.verbosity = verbosity
-
-    def config(self) -> Any:
-        from trialwatch.config import load_config
-
-        return load_config(self.config_path)
-
-    def echo(self, message: str) -> None:
-        if self.verbosity >= 0:
-            click.echo(message)
-
-    def note(self, message: str | None) -> None:
-        """A remark on standard error (none with -q, none for an empty message)."""
-        if message and self.verbosity >= 0:
-            click.echo(message, err=True)
-
-    def progress(self) -> AbstractContextManager[output.Progress]:
-        """Progress on a terminal's standard error only, and not with -q."""
-        return output.progress(output.is_tty(sys.stderr) and self.verbosity >= 0)
 
 
 class CommandFailed(click.ClickException):

@@ -14,8 +14,9 @@ from datetime import date
 from typing import Any
 
 from trialwatch.domain.records import StudySummary, canonical_json, parse_study
+from trialwatch.domain.severity import SEVERITIES, severity_rank
 
-SEVERITIES = ("critical", "notable", "minor")
+__all__ = ["SEVERITIES", "FieldChange", "diff_records", "severity_rank"]
 STOPPED = {"TERMINATED", "SUSPENDED", "WITHDRAWN"}
 ENROLLMENT_NOTABLE = 0.20
 DATE_NOTABLE_DAYS = 30
@@ -50,11 +51,6 @@ class FieldChange:
     old: str | None
     new: str | None
     severity: str
-
-
-def severity_rank(severity: str) -> int:
-    """0 for critical, 1 notable, 2 minor: lower is more severe."""
-    return SEVERITIES.index(severity)
 
 
 def diff_records(old: dict[str, Any], new: dict[str, Any]) -> list[FieldChange]:

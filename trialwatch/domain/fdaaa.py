@@ -15,7 +15,7 @@ import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from trialwatch.domain.records import date_precision
+from trialwatch.domain.dates import date_precision
 
 GRACE = timedelta(days=30)
 FINAL_RULE_START = date(2017, 1, 18)  # the Final Rule covers trials completed after this day

@@ -8,10 +8,7 @@ every refresh without loading the report's pandas.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from trialwatch.config import Config
+from collections.abc import Iterable
 
 REGISTRY_URL = "https://clinicaltrials.gov/study/{nct}"
 INDEX_PAGE = "index.html"
@@ -22,14 +19,14 @@ def slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "search"
 
 
-def search_page_names(config: Config) -> dict[str, str]:
-    """Search name -> its report page ("search-<slug>.html"), unique in config order."""
+def search_page_names(names: Iterable[str]) -> dict[str, str]:
+    """Search name -> its report page ("search-<slug>.html"), unique in the order given."""
     used: set[str] = set()
     pages: dict[str, str] = {}
-    for search in config.searches:
-        name = slug(search.name)
+    for search_name in names:
+        name = slug(search_name)
         while name in used:
             name += "-x"
         used.add(name)
-        pages[search.name] = f"search-{name}.html"
+        pages[search_name] = f"search-{name}.html"
     return pages

@@ -1,6 +1,7 @@
 """Pure parsing of the protocol pieces a report shows beyond the stored summary: design, arms.
 
-Defensive like `trialwatch.domain.records`: a missing or oddly shaped piece is left empty, never raised.
+Defensive like `trialwatch.domain.records`: a missing or oddly shaped piece is left empty,
+never raised.
 """
 
 from __future__ import annotations

@@ -11,6 +11,7 @@ import json
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from trialwatch.domain.dates import date_precision
 from trialwatch.domain.ids import CANONICAL
 
 ENROLLMENT_SENTINEL = 99999999  # some records use this for "unknown"
@@ -153,22 +154,6 @@ class _Reader:
             self.problems.append(f"{'.'.join(path)}.type: expected a short code: {kind!r:.60}")
             kind = None
         return date, kind
-
-
-def date_precision(date: str | None) -> str | None:
-    """'year', 'month' or 'day' for the registry's partial dates; None if not one."""
-    if not date:
-        return None
-    parts = date.split("-")
-    if not all(p.isdigit() for p in parts) or len(parts[0]) != 4:
-        return None
-    if len(parts) == 1:
-        return "year"
-    if len(parts) == 2 and len(parts[1]) == 2:
-        return "month"
-    if len(parts) == 3 and len(parts[1]) == 2 and len(parts[2]) == 2:
-        return "day"
-    return None
 
 
 def parse_study(record: Any) -> StudySummary:

@@ -1,7 +1,7 @@
 """Pure parsing of a record's `resultsSection`: outcomes, participant flow, adverse events.
 
-Like `trialwatch.domain.records`, nothing here raises on a strange record: a missing or wrongly shaped
-piece is skipped. Registered values stay verbatim strings ("NA", "NR", "<0.001", "7.0"), so a
+Like `trialwatch.domain.records`, nothing here raises on a strange record: a missing or wrongly
+shaped piece is skipped. Registered values stay verbatim strings ("NA", "NR", "<0.001", "7.0"), so a
 value the registry could not estimate is never turned into a number, a blank or "not reached".
 Every arm of a measure is kept, whatever its value. Adverse events stay per arm: nothing is pooled.
 """

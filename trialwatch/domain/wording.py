@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from trialwatch.domain.records import date_precision
+from trialwatch.domain.dates import date_precision
 
 STATUS_WORDS = {
     "RECRUITING": "Recruiting",

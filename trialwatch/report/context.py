@@ -19,7 +19,7 @@ from trialwatch.domain.citation import CitationCheck, check_citation
 from trialwatch.domain.fdaaa import ReportingStatus, coverage, reporting_status
 from trialwatch.domain.pages import STUDY_PAGE, search_page_names
 from trialwatch.domain.records import StudySummary, parse_study
-from trialwatch.report import charts, evidence
+from trialwatch.report import evidence
 from trialwatch.store import engine as store
 from trialwatch.store.models import Change, RecordVersion, SearchHit, SearchState, Study
 
@@ -86,9 +86,6 @@ class SearchReport:
     capped: bool
     last_success_at: datetime | None
     evidence: evidence.SearchEvidence
-    charts: dict[
-        str, str
-    ]  # caption -> inline SVG made by trialwatch.report.charts (not registry text)
     changes_since_previous: list[ChangeItem]
 
 
@@ -122,7 +119,7 @@ def build_context(session: Session, config: Config, now: datetime) -> ReportCont
         Change.nct_id.in_(config.cited_ids),
     )
     studies = [_cited(session, cited, new_changes, recent, now.date()) for cited in config.studies]
-    pages = search_page_names(config)
+    pages = search_page_names(s.name for s in config.searches)
     searches = [
         _search(session, search, pages[search.name], new_changes) for search in config.searches
     ]
@@ -254,21 +251,12 @@ def search_report(
     capped: bool,
     last_success_at: datetime | None,
 ) -> SearchReport:
-    """Pure: a search's counts, charts and tables from its members' stored summary rows."""
+    """Pure: a search's counts and tables from its members' stored summary rows."""
     present = {m["nct_id"] for m in members}
     entered = {
         c.nct_id for c in changes if (c.new or "").startswith("entered") and c.nct_id in present
     }
     summary = evidence.summarise(members, entered)
-    figures: dict[str, str] = {}
-    if summary.total:
-        figures["Studies by status, split by phase"] = charts.status_by_phase(
-            summary.status_by_phase
-        )
-    if summary.start_years:
-        figures["Studies by start year (actual or expected)"] = charts.start_years(
-            summary.start_years
-        )
     return SearchReport(
         config=search,
         filename=filename,
@@ -276,6 +264,5 @@ def search_report(
         capped=capped,
         last_success_at=last_success_at,
         evidence=summary,
-        charts=figures,
         changes_since_previous=changes,
     )

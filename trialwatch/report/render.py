@@ -8,6 +8,7 @@ from typing import Any
 from markupsafe import Markup
 
 from trialwatch.domain.pages import INDEX_PAGE as INDEX
+from trialwatch.report import charts
 from trialwatch.report.context import CitedStudy, ReportContext, SearchReport
 from trialwatch.report.templating import environment
 
@@ -28,9 +29,22 @@ def render_study(ctx: ReportContext, study: CitedStudy) -> str:
 
 
 def render_search(ctx: ReportContext, search: SearchReport) -> str:
-    charts = {caption: Markup(svg) for caption, svg in search.charts.items()}  # noqa: S704
     title = search.config.title or search.config.name
-    return _render("report_search.html", ctx=ctx, search=search, charts=charts, page_title=title)
+    figures = search_figures(search)
+    return _render("report_search.html", ctx=ctx, search=search, charts=figures, page_title=title)
+
+
+def search_figures(search: SearchReport) -> dict[str, Markup]:
+    """Caption -> inline SVG drawn from the search's counts (our drawing, not registry text)."""
+    summary = search.evidence
+    figures: dict[str, Markup] = {}
+    if summary.total:
+        svg = charts.status_by_phase(summary.status_by_phase)
+        figures["Studies by status, split by phase"] = Markup(svg)  # noqa: S704
+    if summary.start_years:
+        svg = charts.start_years(summary.start_years)
+        figures["Studies by start year (actual or expected)"] = Markup(svg)  # noqa: S704
+    return figures
 
 
 def render_pages(ctx: ReportContext) -> dict[str, str]:

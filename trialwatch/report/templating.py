@@ -13,10 +13,10 @@ from functools import cache
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from trialwatch.alerts.notices import clean_text
 from trialwatch.domain import wording
 from trialwatch.domain.pages import INDEX_PAGE, REGISTRY_URL
 from trialwatch.domain.results import Measurement
+from trialwatch.domain.text import clean_text
 
 LINK_LIMIT = 2000  # above this many studies a search table lists ids without links (page size)
 SEVERITY_TONE = {"critical": "stop", "notable": "warn", "minor": "info"}

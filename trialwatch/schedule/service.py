@@ -258,3 +258,11 @@ def run_once(config: Config) -> jobs.Outcome:
     jobs.STOP.clear()
     with on_stop_signals(jobs.STOP.set):
         return jobs.run_loaded(config, "once")
+
+
+def next_run(config: Config) -> dict[str, Any]:
+    """When `trialwatch schedule` will next refresh, from the config's [schedule] cron."""
+    when = next_run_time(config)
+    if when is None:
+        return {"at": None, "note": "no schedule configured"}
+    return {"at": when, "cron": config.schedule.cron, "timezone": config.schedule.timezone}

@@ -65,7 +65,7 @@ def refresh(
 
 
 def deliver_alerts(config: Config, sessions: sessionmaker[Session]) -> AlertOutcome:
-    """Write the change feed and e-mail pending changes; never raises (see trialwatch.alerts.delivery)."""
+    """Write the change feed and e-mail pending changes; never raises (alerts.delivery)."""
     from trialwatch.alerts.delivery import deliver
 
     return deliver(config, sessions)

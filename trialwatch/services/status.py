@@ -18,8 +18,9 @@ from trialwatch.store.models import RecordVersion, SearchHit, SearchState, Study
 from trialwatch.store.reader import reading, sqlite_file
 
 
-def gather_status(config: Config, *, runs: int) -> dict[str, Any]:
-    """Everything `trialwatch status` shows, with the `runs` most recent refresh runs."""
+def gather_status(config: Config, *, runs: int, next_run: dict[str, Any]) -> dict[str, Any]:
+    """Everything `trialwatch status` shows, with the `runs` most recent refresh runs and the
+    next scheduled run as the caller found it (`trialwatch.schedule.service.next_run`)."""
     url = config.database_url
     path = sqlite_file(url)
     parsed = make_url(url)
@@ -39,7 +40,7 @@ def gather_status(config: Config, *, runs: int) -> dict[str, Any]:
         "searches": [{"name": s.name, "params": dict(s.params)} for s in config.searches],
         "stored": {"studies": 0, "versions": 0},
         "last_report": None,
-        "next_run": next_run(config),
+        "next_run": next_run,
     }  # fmt: skip
     if database["exists"]:
         with reading(url, config.path) as session:
@@ -107,13 +108,3 @@ def _size(session: Session, path: Path | None) -> int | None:
         size = session.scalar(text("SELECT pg_database_size(current_database())"))
         return int(size) if size is not None else None
     return None
-
-
-def next_run(config: Config) -> dict[str, Any]:
-    """When `trialwatch schedule` will next refresh, from the config's [schedule] cron."""
-    from trialwatch.schedule.service import next_run_time  # APScheduler: only `status` pays for it
-
-    when = next_run_time(config)
-    if when is None:
-        return {"at": None, "note": "no schedule configured"}
-    return {"at": when, "cron": config.schedule.cron, "timezone": config.schedule.timezone}

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from trialwatch.domain.changes import SEVERITIES, severity_rank
+from trialwatch.domain.severity import SEVERITIES, severity_rank
 from trialwatch.store.models import Change, Study
 from trialwatch.store.reader import reading
 

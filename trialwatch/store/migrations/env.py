@@ -1,7 +1,8 @@
 """Alembic environment for trialwatch's schema.
 
-Run through `trialwatch.store.schema` (`trialwatch db upgrade`), which builds the Alembic config in code
-and hands over an open connection in `config.attributes["connection"]`; no alembic.ini is needed.
+Run through `trialwatch.store.schema` (`trialwatch db upgrade`), which builds the Alembic config
+in code and hands over an open connection in `config.attributes["connection"]`; no alembic.ini
+is needed.
 """
 
 from __future__ import annotations

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -87,3 +88,66 @@ def test_cli_main_prints_one_line_and_exits_2(tmp_path, monkeypatch, capsys):
     assert exit_info.value.code == 2
     err = capsys.readouterr().err
     assert err.startswith("Error: ") and "studies[0].nct_id" in err and err.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("[api]\nread_timeout = nan", "key 'api.read_timeout': must be a finite number, got nan"),
+        ("[api]\nconnect_timeout = inf", "key 'api.connect_timeout': must be a finite number"),
+        ("[api]\nmin_interval = nan", "key 'api.min_interval': must be a finite number, got nan"),
+        ("[api]\nmin_interval = -0.5", "key 'api.min_interval': must not be negative"),
+        ("[api]\nmax_retry_after = 1e300", "key 'api.max_retry_after': must be at most 86400"),
+        ("[api]\nmax_retries = 1000", "key 'api.max_retries': must be at most 100, got 1000"),
+        ("[refresh]\noverlap_days = 99999999", "key 'refresh.overlap_days': must be at most 3650"),
+        ("[refresh]\noverlap_days = -1", "key 'refresh.overlap_days': must not be negative"),
+        ("[refresh]\nfull_every_days = 0", "key 'refresh.full_every_days': must be at least 1"),
+        ("[alerts]\nfeed_entries = 100000000000000000000", "key 'alerts.feed_entries': must be at"),
+        ("[alerts]\nfeed_entries = 1e20", "key 'alerts.feed_entries': expected a whole number"),
+        ("[schedule]\nlock_wait_seconds = 99999999", "key 'schedule.lock_wait_seconds': must be"),
+        ("[schedule]\nretry_minutes = 0", "key 'schedule.retry_minutes': must be at least 1"),
+        ("[[searches]]\nname = 's'\nparams = { q = 'x' }\nmax_studies = 1e9", "expected a whole"),
+        ("a = " + "[" * 5000 + "]" * 5000, "not valid TOML: nested too deeply"),
+        ("[api]\nbase_url = 'http://x:99999/v2'", "key 'api.base_url': not a valid URL.*Port"),
+        ("[api]\nbase_url = 'https://a b.org/'", "key 'api.base_url': must not contain"),
+        ("[api]\nbase_url = 'http://[::1'", "key 'api.base_url': not a valid URL.*IPv6"),
+        ("[api]\nbase_url = 'https:///api/v2'", "key 'api.base_url': has no host name"),
+        ("[alerts]\nreport_url = 'https://x:port/'", "key 'alerts.report_url': not a valid URL"),
+        (
+            '[alerts.email]\nhost = "smtp.example.org\\r\\nRCPT TO:<x@y.org>"\n'
+            "sender = 'a@example.org'\nto = ['b@example.org']",
+            "key 'alerts.email.host': must not contain spaces or control characters",
+        ),
+        ("[database]\nurl = 'not a url'", "key 'database.url': not a database URL"),
+        ("[database]\nurl = 'mysql://db/trialwatch'", "key 'database.url': unsupported database"),
+        ("[database]\nurl = 'sqlite://'", "key 'database.url': an in-memory SQLite database"),
+        ("[database]\nurl = 'sqlite:///:memory:'", "key 'database.url': an in-memory SQLite"),
+    ],
+    ids=lambda v: v.split("\n")[-1][:40] if "\n" in v else None,
+)
+def test_every_value_is_bounded_at_load(tmp_path, text, message):
+    path = tmp_path / "bounds.toml"
+    path.write_text(text)
+    result = CliRunner().invoke(cli, ["--config", str(path), "show", "NCT00088699"])
+    assert result.exit_code == 2, result.output
+    assert re.search(f"^Error: {re.escape(str(path))}: .*{message}", result.output), result.output
+    assert result.output.count("\n") == 1 and "Traceback" not in result.output
+
+
+def test_a_database_url_from_the_environment_is_checked_too(tmp_path, monkeypatch):
+    path = tmp_path / "c.toml"
+    path.write_text("")
+    monkeypatch.setenv("TRIALWATCH_DATABASE_URL", "sqlite://")
+    with pytest.raises(ConfigError, match=r"^\$TRIALWATCH_DATABASE_URL \(for key 'database.url'"):
+        load_config(path)
+    monkeypatch.setenv("TRIALWATCH_DATABASE_URL", "postgresql+psycopg://u@db:5432/tw")
+    assert load_config(path).database_url == "postgresql+psycopg://u@db:5432/tw"
+
+
+def test_numbers_in_search_params_are_kept_as_text(tmp_path):
+    path = tmp_path / "c.toml"
+    path.write_text("[[searches]]\nname = 's'\nparams = { 'query.cond' = 'x', pageSize = 5 }\n")
+    assert load_config(path).searches[0].params == {"query.cond": "x", "pageSize": "5"}
+    path.write_text("[[searches]]\nname = 's'\nparams = { 'query.cond' = true }\n")
+    with pytest.raises(ConfigError, match=r"key 'searches\[0\]\.params': expected a table of text"):
+        load_config(path)

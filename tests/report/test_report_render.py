@@ -187,7 +187,7 @@ def test_search_page_names_are_unique_file_names_in_config_order() -> None:
     from trialwatch.domain.pages import search_page_names
 
     names = ["Ketamine / TRD", "ketamine-trd", "Ketamine TRD", "%%"]
-    config = Config(Path("config.toml"), searches=tuple(SearchConfig(n) for n in names))
+    config = Config(path=Path("config.toml"), searches=tuple(SearchConfig(n) for n in names))
     assert search_page_names(s.name for s in config.searches) == {
         "Ketamine / TRD": "search-ketamine-trd.html",
         "ketamine-trd": "search-ketamine-trd-x.html",

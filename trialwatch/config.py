@@ -110,6 +110,7 @@ class StudyConfig(Table, frozen=True):
     nct_id: str
     cited_as: str = ""
     cited_on: str = ""
+    claims: tuple[str, ...] = ()  # what the clinic's page says the study shows
 
 
 class SearchConfig(Table, frozen=True):

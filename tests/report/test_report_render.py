@@ -69,7 +69,7 @@ def test_study_page_analysis_flow_and_adverse_events_per_arm() -> None:
     ctx = fixed_context()
     text = _text(render_study(ctx, ctx.studies[0]))
     assert "Regression, Logistic" in text and "15.231" in text and "<0.001" in text
-    assert "95% 7.336 to 31.623" in text
+    assert "95% CI 7.336 to 31.623 (2-sided)" in text
     assert "Double-Blind Period (Week 0 - 52)" in text
     # NCT02552212 safety groups: Placebo (SS) 4/158 serious; never one pooled total.
     assert "4 / 158 (2.5%)" in text

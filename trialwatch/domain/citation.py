@@ -1,8 +1,8 @@
 """Pure: compare how the clinic cites a study with what the registry says, in plain notes.
 
-Two checks: every year in the citation should match a registry date (start, primary completion,
+Three checks: every year in the citation should match a registry date (start, primary completion,
 completion or results posting), and the organisation named should be the lead sponsor, not only
-a collaborator.
+a collaborator; and a study cited as a "Clinical Trial" should not be observational.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from trialwatch.domain.records import StudySummary
 
 _YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
+_CLINICAL_TRIAL = re.compile(r"\bclinical\s+trial\b", re.IGNORECASE)
 _PROVIDED_BY = re.compile(r"provided by\s+(.+)$", re.IGNORECASE)
 # Words too common in organisation names to identify one.
 _COMMON = set(
@@ -70,6 +71,11 @@ def check_citation(cited_as: str, study: StudySummary) -> CitationCheck:
     note = _sponsor_note(org, study) if org else None
     if note:
         notes.append(note)
+    if study.study_type == "OBSERVATIONAL" and _CLINICAL_TRIAL.search(cited_as):
+        notes.append(
+            "The citation calls it a clinical trial; the registry records an observational "
+            "study (people are followed, not assigned a treatment)."
+        )
     return CitationCheck(cited_as, registry_years, tuple(notes))
 
 

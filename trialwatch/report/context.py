@@ -6,7 +6,7 @@ stored record version, named with its `versionHolder` and trialwatch version num
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -14,17 +14,17 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from trialwatch.config import Config, SearchConfig, StudyConfig
-from trialwatch.domain import protocol, results
-from trialwatch.domain.citation import CitationCheck, check_citation
-from trialwatch.domain.fdaaa import ReportingStatus, coverage, reporting_status
 from trialwatch.domain.pages import STUDY_PAGE, search_page_names
-from trialwatch.domain.records import StudySummary, parse_study
 from trialwatch.report import evidence
+from trialwatch.report.study import ChangeItem, CitedStudy, VersionInfo, cited_study
 from trialwatch.store import engine as store
 from trialwatch.store.models import Change, RecordVersion, SearchHit, SearchState, Study
 
 RECENT_DAYS = 90
-TOP_EVENTS = 5
+__all__ = [
+    "ChangeItem", "CitedStudy", "Provenance", "ReportContext", "SearchReport", "VersionInfo",
+    "build_context", "cited_study", "search_report",
+]  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -34,48 +34,6 @@ class Provenance:
     data_timestamp: str | None  # the registry's /version dataTimestamp at that refresh
     api_version: str | None
     previous_report_at: datetime | None
-
-
-@dataclass(frozen=True)
-class ChangeItem:
-    id: int
-    nct_id: str
-    field: str
-    old: str | None
-    new: str | None
-    severity: str
-    detected_at: datetime
-    search_name: str | None
-    version_holder: str | None  # of the version the change led to, when there is one
-
-
-@dataclass(frozen=True)
-class VersionInfo:
-    version_no: int
-    version_holder: str | None
-    first_seen: datetime
-    last_seen: datetime
-
-
-@dataclass(frozen=True)
-class CitedStudy:
-    config: StudyConfig
-    filename: str
-    summary: StudySummary | None  # None: not fetched yet (or the registry did not return it)
-    version: VersionInfo | None = None
-    design: protocol.Design | None = None
-    arms: tuple[protocol.Arm, ...] = ()
-    interventions: tuple[protocol.Intervention, ...] = ()
-    outcomes: list[results.OutcomeMeasure] = field(default_factory=list)
-    flow: results.ParticipantFlow | None = None
-    adverse_events: results.AdverseEvents | None = None
-    top_events: dict[str, list[tuple[results.AdverseEvent, results.EventStat]]] = field(
-        default_factory=dict
-    )
-    reporting: ReportingStatus | None = None
-    citation: CitationCheck | None = None
-    changes_since_previous: list[ChangeItem] = field(default_factory=list)
-    changes_recent: list[ChangeItem] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -174,49 +132,6 @@ def _cited(
         changes_since_previous=[c for c in new_changes if c.nct_id == cited.nct_id],
         changes_recent=[c for c in recent if c.nct_id == cited.nct_id],
         today=today,
-    )
-
-
-def cited_study(
-    cited: StudyConfig,
-    raw: dict[str, Any],
-    version: VersionInfo,
-    *,
-    changes_since_previous: list[ChangeItem],
-    changes_recent: list[ChangeItem],
-    today: date,
-) -> CitedStudy:
-    """Pure: everything the study page shows, parsed from one stored record version."""
-    summary = parse_study(raw)
-    adverse = results.parse_adverse_events(raw)
-    return CitedStudy(
-        config=cited,
-        filename=STUDY_PAGE.format(nct=cited.nct_id),
-        summary=summary,
-        version=version,
-        design=protocol.parse_design(raw),
-        arms=protocol.parse_arms(raw),
-        interventions=protocol.parse_interventions(raw),
-        outcomes=results.parse_outcomes(raw),
-        flow=results.parse_participant_flow(raw),
-        adverse_events=adverse,
-        top_events=results.most_frequent_events(adverse, TOP_EVENTS) if adverse else {},
-        reporting=reporting_status(
-            summary.primary_completion_date,
-            summary.primary_completion_date_type,
-            summary.results_first_posted,
-            certificate_of_delay=protocol.has_certificate_of_delay(raw),
-            today=today,
-            covered=coverage(
-                study_type=summary.study_type,
-                phases=summary.phases,
-                overall_status=summary.overall_status,
-                fda_regulated=protocol.fda_regulated(raw),
-            ),
-        ),
-        citation=check_citation(cited.cited_as, summary) if cited.cited_as.strip() else None,
-        changes_since_previous=changes_since_previous,
-        changes_recent=changes_recent,
     )
 
 

@@ -14,6 +14,7 @@ from functools import cache
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from trialwatch.domain import wording
+from trialwatch.domain.findings import outcome_findings
 from trialwatch.domain.pages import INDEX_PAGE, REGISTRY_URL
 from trialwatch.domain.results import Measurement
 from trialwatch.domain.text import clean_text
@@ -28,6 +29,13 @@ def when(value: datetime | None) -> str:
 
 def number(value: int | None) -> str:
     return f"{value:,}" if value is not None else "not given"
+
+
+def events(share_text: str, num_events: int | None) -> str:
+    """People affected with the registered number of events beside it: '3 / 97 (3.1%), 5 events'."""
+    if num_events is None:
+        return share_text
+    return f"{share_text}, {num_events} event{'s' if num_events != 1 else ''}"
 
 
 def share(affected: int | None, at_risk: int | None) -> str:
@@ -75,16 +83,24 @@ def environment() -> Environment:
         status_tone=wording.status_tone,
         phase_words=wording.phase_words,
         code_words=wording.code_words,
+        allocation_words=wording.allocation_words,
+        hypothesis_words=wording.hypothesis_words,
+        funder_words=wording.funder_words,
+        dispersion_words=wording.dispersion_words,
+        threshold_words=wording.threshold_words,
+        yes_no=wording.yes_no,
         date_words=wording.date_words,
         when=when,
         number=number,
         measurement=measurement,
+        events=events,
         plain=plain,
         severity_tone=lambda s: SEVERITY_TONE.get(s, "info"),
     )
     env.globals.update(
         study_url=lambda nct: REGISTRY_URL.format(nct=nct),
         share=share,
+        outcome_findings=outcome_findings,
         index_page=INDEX_PAGE,
         link_limit=LINK_LIMIT,
     )

@@ -37,10 +37,16 @@ def version_of(record: dict[str, Any], number: int = 1) -> VersionInfo:
     return VersionInfo(number, holder, FETCHED, FETCHED)
 
 
+CLINIC_CLAIM = (
+    "have proven that Ketamine effectively reduces debilitating symptoms associated with "
+    "depression, anxiety and chronic pain"
+)  # the clinic's page (config.toml ships it for its own two studies)
+
+
 def cited(nct: str, cited_as: str, record: dict[str, Any] | None = None, **kw: Any) -> CitedStudy:
     record = record if record is not None else study(nct)
     return cited_study(
-        StudyConfig(nct, cited_as, "clinic page"),
+        StudyConfig(nct, cited_as, "clinic page", tuple(kw.pop("claims", ()))),
         record,
         version_of(record, kw.pop("version_no", 1)),
         changes_since_previous=kw.pop("changes_since_previous", []),
@@ -92,6 +98,16 @@ def fixed_context(data_timestamp: str | None = "2026-11-25T09:00:05") -> ReportC
         changes_since_previous=[status_change],
         last_change_id=8,
     )
+
+
+def extra_studies() -> list[CitedStudy]:
+    """Study pages beyond the fixed context's: a results record with per-row denominators and a
+    restrictive agreement, set beside the clinic's claim, and an observational study cited as a
+    clinical trial (real records; the citations and the claim are the test's)."""
+    return [
+        cited("NCT02210780", "2015 - Clinical Trial Provided by Regeneron", claims=[CLINIC_CLAIM]),
+        cited("NCT06171568", "2024 - Clinical Trial Provided by AP-HP", claims=[CLINIC_CLAIM]),
+    ]
 
 
 @cache

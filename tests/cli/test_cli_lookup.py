@@ -56,7 +56,7 @@ def test_show_text_lists_outcomes_and_latest_changes(ctgov, make_config):
     assert gc.isenabled()  # paused only while the lookup ran
     assert "Start:              2015-09 (ACTUAL)" in result.stdout
     assert "Primary outcomes (11):" in result.stdout
-    assert "Placebo (FAS): 7.0" in result.stdout and "p=<0.001" in result.stdout
+    assert "Placebo (FAS): 7.0" in result.stdout and "p <0.001 (sides not stated" in result.stdout
     terminated = run(config, "show", "NCT00763412").stdout
     assert "Status:" in terminated and "TERMINATED" in terminated
     assert "Latest changes:" in terminated and "overall_status" in terminated

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.report_inputs import fixed_context
-from trialwatch.report.render import render_pages
+from tests.report_inputs import extra_studies, fixed_context
+from trialwatch.report.render import render_pages, render_study
 
 GOLDEN = Path(__file__).parent / "golden"
 REGEN = "python -m tests.report.test_report_golden --regen"
@@ -28,6 +28,8 @@ PAGES = [
     "study-NCT03630471.html",
     "study-NCT00763412.html",
     "search-phelan.html",
+    "study-NCT02210780.html",
+    "study-NCT06171568.html",
 ]
 
 
@@ -40,7 +42,9 @@ def _without_charts(page: str) -> str:
 
 
 def rendered() -> dict[str, str]:
-    pages = render_pages(fixed_context())
+    ctx = fixed_context()
+    pages = render_pages(ctx)
+    pages.update({s.filename: render_study(ctx, s) for s in extra_studies()})
     return {name: _without_charts(pages[name]) for name in PAGES}
 
 

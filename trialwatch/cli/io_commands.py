@@ -81,8 +81,11 @@ def search(
 @click.command()
 @click.option(
     "--what", required=True,
-    type=click.Choice(["studies", "outcomes", "adverse-events", "changes", "search-hits"]),
-    help="studies; outcomes (one row per arm and measurement); adverse-events (one row per "
+    type=click.Choice(
+        ["studies", "outcomes", "analyses", "baseline", "adverse-events", "changes", "search-hits"]
+    ),
+    help="studies; outcomes (one row per arm and measurement); analyses (one row per registered "
+    "analysis); baseline (one row per arm and baseline value); adverse-events (one row per "
     "arm and event, never pooled); changes; search-hits (one row per study in a search).",
 )  # fmt: skip
 @click.option(

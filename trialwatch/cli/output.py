@@ -54,7 +54,8 @@ def cell(value: Any) -> str:
         return value.strftime("%Y-%m-%d %H:%M")
     if isinstance(value, list | tuple):
         return ", ".join(cell(v) for v in value)
-    return " ".join(str(value).split())  # one line per row, whatever the registry typed
+    # one line per row, whatever the registry typed; control characters (escape sequences) dropped
+    return " ".join("".join(c for c in str(value) if c.isprintable() or c.isspace()).split())
 
 
 def _cut(text: str, width: int) -> str:

@@ -88,6 +88,10 @@ def study_text(d: dict[str, Any]) -> str:
     if d["primary_outcomes"]:
         parts.append(f"Primary outcomes ({len(d['primary_outcomes'])}):")
         parts += [outcome_text(i, o) for i, o in enumerate(d["primary_outcomes"], 1)]
+    if d.get("trust"):
+        parts.append(trust_text(d["trust"]))
+    if d.get("people"):
+        parts.append(people_text(d["people"]))
     if d["latest_changes"]:
         parts.append("Latest changes:")
         parts.append(_indent(table(d["latest_changes"], CHANGE_COLUMNS[:-1], tty=True)))
@@ -121,6 +125,14 @@ def outcome_text(number: int, o: dict[str, Any]) -> str:
             for c in denom.get("counts", [])
         )
         lines.append(f"     Analysed ({denom.get('units') or 'participants'}): {counts}")
+    for klass in o.get("class_denoms", []):
+        for denom in klass["denoms"]:
+            counts = "; ".join(
+                f"{cell(groups.get(c['group_id'], c['group_id']))} {c.get('value') or '?'}"
+                for c in denom["counts"]
+            )
+            units = cell(denom.get("units") or "participants")
+            lines.append(f"     Analysed in {cell(klass['class_title'])} ({units}): {counts}")
     if not o.get("results_posted", True):
         lines.append("     No results posted (registered outcome).")
     elif not o.get("measurements"):
@@ -129,17 +141,55 @@ def outcome_text(number: int, o: dict[str, Any]) -> str:
         label = " / ".join(x for x in (m.get("class_title"), m.get("category_title")) if x)
         arm = cell(groups.get(m["group_id"], m["group_id"]))
         lines.append(f"     {arm}{' – ' + label if label else ''}: {_value(m)}")
-    for a in o.get("analyses", []):
-        arms = " vs ".join(cell(groups.get(g, g)) for g in a.get("group_ids", []))
-        estimate = " ".join(x for x in (a.get("param_type"), a.get("param_value")) if x)
-        if a.get("ci_lower") or a.get("ci_upper"):
-            estimate += (
-                f" ({a.get('ci_pct') or '?'}% CI {a.get('ci_lower')} to {a.get('ci_upper')})"
-            )
-        p_value = f"p={a['p_value']}" if a.get("p_value") else ""
-        bits = [b for b in (a.get("method"), estimate, p_value) if b]
-        lines.append(f"     Analysis {arms}: {'; '.join(bits)}")
+    lines += _finding_lines(o)
     return "\n".join(lines)
+
+
+def _finding_lines(o: dict[str, Any]) -> list[str]:
+    """What the registered analyses found, in the report's plain words (one line each)."""
+    found = o.get("findings") or {}
+    lines = []
+    for f in found.get("findings", []):
+        check = f.get("no_effect")
+        lines.append(f"     Found: {cell(f['line'])}")
+        lines.append(f"       {cell(check['text'] if check else f['no_effect_note'])}")
+        lines += [f"       {label} (registry): {cell(text)}" for label, text in f["comments"]]
+    if found and not found.get("findings") and o.get("measurements"):
+        lines.append(f"     {cell(found.get('note'))}")
+    return lines
+
+
+def trust_text(trust: dict[str, Any]) -> str:
+    """The trust panel: registry facts; '[weigh this]' marks one to weigh, never a verdict."""
+    pairs = [
+        (i["label"], i["value"] + (" [weigh this]" if i["flag"] else "")) for i in trust["items"]
+    ]
+    if trust["limitations"]:
+        pairs.append(("Limitations", trust["limitations"]))
+    lines = ["How far to trust it:", _indent(fields(pairs))]
+    if trust["attrition"]:
+        lines.append("  Participant flow (period / arm):")
+    for r in trust["attrition"]:
+        comments = f" ({cell('; '.join(r['comments']))})" if r["comments"] else ""
+        lines.append(
+            f"    {cell(r['period'] or 'Period')} / {cell(r['arm'])}: started "
+            f"{cell(r['started']) or 'not reported'}, completed "
+            f"{cell(r['completed']) or 'not reported'}{comments}"
+        )
+    return "\n".join(lines)
+
+
+def people_text(people: dict[str, Any]) -> str:
+    ages = f"{people['minimum_age'] or 'no minimum'} to {people['maximum_age'] or 'no maximum'}"
+    volunteers = people["healthy_volunteers"]
+    pairs = [
+        ("Ages", ages),
+        ("Sex", people["sex"]),
+        ("Healthy volunteers", "not given" if volunteers is None else volunteers),
+        ("Study population", people["study_population"]),
+        ("In brief", people["brief_summary"]),
+    ]
+    return "Who was in it:\n" + _indent(fields(pairs))
 
 
 def _indent(text: str, by: str = "  ") -> str:

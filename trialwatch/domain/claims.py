@@ -48,7 +48,7 @@ def population_words(eligibility: Eligibility | None, summary: StudySummary) -> 
             parts.append("no healthy volunteers")
     if summary.enrollment is not None:
         kind = f" ({code_words(summary.enrollment_type)})" if summary.enrollment_type else ""
-        parts.append(f"{summary.enrollment} enrolled{kind}")
+        parts.append(f"enrollment {summary.enrollment}{kind}")
     return "; ".join(parts) or "not given"
 
 

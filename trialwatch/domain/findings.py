@@ -246,8 +246,8 @@ def describe_analysis(analysis: Analysis, groups: Iterable[Group]) -> Finding:
 def _note(outcome: OutcomeMeasure, findings: tuple[Finding, ...]) -> str:
     if not findings:
         return (
-            "No statistical analysis is registered for this outcome: only the per-arm values "
-            "below. trialwatch does not compare the arms itself."
+            "No statistical analysis is registered for this outcome, only the per-arm values; "
+            "trialwatch does not compare the arms itself."
         )
     if any(f.no_effect is None for f in findings):
         return (

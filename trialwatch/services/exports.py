@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from trialwatch.config import Config
 from trialwatch.domain.results import parse_adverse_events, parse_outcomes
 from trialwatch.errors import UsageError
+from trialwatch.services.result_exports import analysis_rows, baseline_rows
 from trialwatch.store.changelog import ChangeQuery, change_log
 from trialwatch.store.models import RecordVersion, SearchHit, Study
 from trialwatch.store.reader import reading
@@ -75,6 +76,8 @@ def _outcome_rows(session: Session) -> Iterator[dict[str, Any]]:
         for number, outcome in enumerate(parse_outcomes(raw), 1):
             groups = {g.id: g.title for g in outcome.groups}
             for m in outcome.measurements:
+                row_denoms = outcome.denoms_for_class(m.class_title) or outcome.denoms
+                analysed = row_denoms[0].count_for(m.group_id) if row_denoms else None
                 yield {
                     "NCT ID": study.nct_id,
                     "Record version": study.version_holder,
@@ -94,7 +97,19 @@ def _outcome_rows(session: Session) -> Iterator[dict[str, Any]]:
                     "Lower limit": m.lower_limit,
                     "Upper limit": m.upper_limit,
                     "Comment": m.comment,
+                    "Number analysed": analysed.value if analysed else None,
+                    "Units analysed": row_denoms[0].units if row_denoms else None,
                 }
+
+
+def _analysis_rows(session: Session) -> Iterator[dict[str, Any]]:
+    for study, raw in _full_records(session):
+        yield from analysis_rows(study.nct_id, study.version_holder, raw)
+
+
+def _baseline_rows(session: Session) -> Iterator[dict[str, Any]]:
+    for study, raw in _full_records(session):
+        yield from baseline_rows(study.nct_id, study.version_holder, raw)
 
 
 def _adverse_event_rows(session: Session) -> Iterator[dict[str, Any]]:
@@ -119,6 +134,7 @@ def _adverse_event_rows(session: Session) -> Iterator[dict[str, Any]]:
                     "Events": stat.num_events,
                     "Assessment": event.assessment_type,
                     "Vocabulary": event.source_vocabulary,
+                    "Notes": event.notes,
                     "Time frame": events.time_frame,
                 }
 
@@ -163,6 +179,8 @@ def _search_hit_rows(session: Session) -> Iterator[dict[str, Any]]:
 WHAT: dict[str, Callable[[Session], Iterator[dict[str, Any]]]] = {
     "studies": _study_rows,
     "outcomes": _outcome_rows,
+    "analyses": _analysis_rows,
+    "baseline": _baseline_rows,
     "adverse-events": _adverse_event_rows,
     "changes": _change_rows,
     "search-hits": _search_hit_rows,
@@ -173,6 +191,8 @@ WHAT: dict[str, Callable[[Session], Iterator[dict[str, Any]]]] = {
 EMPTY_COLUMNS = {
     "studies": ["NCT ID", "Brief title", "Overall status", "Phases", "Enrollment"],
     "outcomes": ["NCT ID", "Outcome type", "Outcome title", "Arm", "Value"],
+    "analyses": ["NCT ID", "Outcome title", "Groups compared", "Estimate", "p-value"],
+    "baseline": ["NCT ID", "Measure", "Arm", "Value", "Number analysed"],
     "adverse-events": ["NCT ID", "Serious", "Event", "Arm", "Participants affected"],
     "changes": ["Detected (UTC)", "NCT ID", "Field", "Old value", "New value", "Severity"],
     "search-hits": ["Search", "NCT ID", "Brief title", "In the search now"],

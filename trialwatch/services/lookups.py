@@ -11,7 +11,11 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from trialwatch.domain.results import parse_outcomes
+from trialwatch.domain import protocol
+from trialwatch.domain.appraisal import appraise
+from trialwatch.domain.findings import outcome_findings
+from trialwatch.domain.records import parse_study
+from trialwatch.domain.results import parse_more_info, parse_outcomes, parse_participant_flow
 from trialwatch.errors import NotFound
 from trialwatch.store.changelog import ChangeQuery, change_log
 from trialwatch.store.models import RecordVersion, SearchHit, Study
@@ -114,7 +118,34 @@ def study_detail(
         "latest_changes": changes,
         "note": alias_note,
     }
+    full = study.scope == "full"
+    detail.update(trust_and_people(raw) if full else {"trust": None, "people": None})
     return detail
+
+
+def trust_and_people(record: dict[str, Any]) -> dict[str, Any]:
+    """The trust panel and who was in it, from the stored record version (values verbatim)."""
+    summary, eligibility = parse_study(record), protocol.parse_eligibility(record)
+    trust = appraise(
+        summary,
+        protocol.parse_design(record),
+        protocol.parse_arms(record),
+        protocol.parse_status_dates(record),
+        flow=parse_participant_flow(record),
+        outcomes=parse_outcomes(record),
+        more_info=parse_more_info(record),
+    )
+    people = {
+        "brief_summary": protocol.brief_summary(record),
+        "minimum_age": eligibility.minimum_age,
+        "maximum_age": eligibility.maximum_age,
+        "sex": eligibility.sex,
+        "healthy_volunteers": eligibility.healthy_volunteers,
+        "std_ages": list(eligibility.std_ages),
+        "study_population": eligibility.study_population,
+        "criteria": eligibility.criteria,
+    }
+    return {"trust": trust.as_dict(), "people": people}
 
 
 def primary_outcomes(record: dict[str, Any]) -> list[dict[str, Any]]:
@@ -123,7 +154,7 @@ def primary_outcomes(record: dict[str, Any]) -> list[dict[str, Any]]:
     Without posted results, the primary outcomes as registered in the protocol (no numbers).
     """
     posted = [
-        {**o.as_dict(), "results_posted": True}
+        {**o.as_dict(), "results_posted": True, "findings": outcome_findings(o).as_dict()}
         for o in parse_outcomes(record)
         if o.type == "PRIMARY"
     ]
@@ -140,6 +171,7 @@ def primary_outcomes(record: dict[str, Any]) -> list[dict[str, Any]]:
             "groups": [],
             "measurements": [],
             "analyses": [],
+            "findings": None,
             "results_posted": False,
         }
         for o in module.get("primaryOutcomes") or []

@@ -37,6 +37,8 @@ WaitSeconds = Annotated[int, Meta(ge=0, le=86400)]
 Port = Annotated[int, Meta(ge=1, le=65535, description="between 1 and 65535")]
 Entries = Annotated[int, Meta(ge=1, le=100_000)]
 StudyCap = Annotated[int, Meta(ge=1, le=10_000_000)]
+StaleDays = Annotated[float, Meta(gt=0, le=3650)]
+Streak = Annotated[int, Meta(ge=1, le=1000)]
 
 
 class Table(Struct, frozen=True, forbid_unknown_fields=True):
@@ -60,6 +62,7 @@ class DatabaseConfig(Table, frozen=True):
 class ReportConfig(Table, frozen=True):
     dir: str = "reports"
     title: str = "Clinical trial evidence summary"
+    stale_after_days: StaleDays = 3.0  # older evidence than this gets a banner on every page
 
 
 class RefreshConfig(Table, frozen=True):
@@ -98,12 +101,19 @@ class AlertsConfig(Table, frozen=True):
     feed: bool = True
     feed_entries: Entries = 200  # the feed keeps this many newest entries
     report_url: str = ""  # where the report is published, to make feed and e-mail links absolute
+    failures_before_alert: Streak = 2  # consecutive failed refreshes raising one "failing" alert
     email: EmailConfig | None = None
 
     @property
     def email_min_severity(self) -> str:
         """The e-mail digest's threshold: its own if set, else the one for all alerts."""
         return (self.email.min_severity if self.email else None) or self.min_severity
+
+
+class MonitoringConfig(Table, frozen=True):
+    """`[monitoring]`: where each run writes Prometheus' text format (empty: nowhere)."""
+
+    textfile: str = ""
 
 
 class StudyConfig(Table, frozen=True):
@@ -130,6 +140,7 @@ class Document(Table, frozen=True):
     refresh: RefreshConfig = RefreshConfig()
     schedule: ScheduleConfig = ScheduleConfig()
     alerts: AlertsConfig = AlertsConfig()
+    monitoring: MonitoringConfig = MonitoringConfig()
     studies: tuple[StudyConfig, ...] = ()
     searches: tuple[SearchConfig, ...] = ()
 
@@ -157,6 +168,12 @@ class Config(Document, frozen=True, kw_only=True):
     @property
     def report_dir(self) -> Path:
         return (self.base_dir / self.report.dir).resolve()
+
+    @property
+    def metrics_file(self) -> Path | None:
+        """The Prometheus textfile, resolved against the config's folder (None: not written)."""
+        textfile = self.monitoring.textfile
+        return (self.base_dir / textfile).resolve() if textfile else None
 
     @property
     def cited_ids(self) -> list[str]:

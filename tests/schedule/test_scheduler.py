@@ -18,7 +18,15 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from tests.conftest import API, page, query_rows, reset_api, study, table_contents
+from tests.conftest import (
+    API,
+    page,
+    query_rows,
+    reset_api,
+    study,
+    table_contents,
+    without_render_details,
+)
 from trialwatch.config import load_config, parse_config
 from trialwatch.domain.cron import weekday_names
 from trialwatch.errors import ConfigError, LockBusy
@@ -217,13 +225,18 @@ def test_failed_run_keeps_store_and_report_and_is_retried_with_backoff(
     _serve_study(ctgov)
     assert jobs.run_job(str(config.path)) is jobs.Outcome.OK
     report = config.report_dir / "index.html"
-    before = (table_contents(db_url), report.read_bytes(), report.stat().st_mtime_ns)
+    before = (table_contents(db_url), report.read_text())
+    assert "This data may be out of date" not in before[1]
 
     reset_api(ctgov)
     ctgov.get(f"{API}/studies", body="<html>maintenance</html>")
     caplog.set_level(logging.INFO, logger="trialwatch.schedule")
     assert jobs.run_job(str(config.path)) is jobs.Outcome.FAILED
-    assert (table_contents(db_url), report.read_bytes(), report.stat().st_mtime_ns) == before
+    # The data stays as it was; the pages are rendered again only to carry the stale banner.
+    after = report.read_text()
+    assert table_contents(db_url) == before[0]
+    assert "This data may be out of date" in after and "The last scheduled refresh failed" in after
+    assert without_render_details(after) == without_render_details(before[1])
     failed = [r for r in caplog.records if r.getMessage().startswith("run failed (schedule)")]
     assert len(failed) == 1 and "HTML" in failed[0].getMessage()
     assert query_rows(db_url, "SELECT outcome FROM refresh_runs ORDER BY id")[-1] == ("failed",)

@@ -198,10 +198,9 @@ def test_revision_from_a_newer_trialwatch_is_refused(db_url):
 
 
 def _pre_alembic_store(url: str) -> None:
-    """A store as trialwatch made it before migrations: create_all, no alembic_version."""
-    engine = sa.create_engine(url)
-    Base.metadata.create_all(engine)
-    engine.dispose()
+    """A store as trialwatch made it before migrations: the initial tables, no alembic_version."""
+    upgrade_store_to(url, schema.INITIAL_REVISION)
+    _sql(url, "DROP TABLE alembic_version")
 
 
 def test_pre_alembic_store_matching_the_initial_schema_is_adopted(empty_url):
@@ -254,4 +253,4 @@ def test_concurrent_first_upgrades_migrate_once(empty_url):
     for proc in procs:
         _, err = proc.communicate(timeout=60)
         assert proc.returncode == 0, err.decode()
-    assert _sql(empty_url, "SELECT version_num FROM alembic_version") == [("0001",)]
+    assert _sql(empty_url, "SELECT version_num FROM alembic_version") == [(schema.HEAD_REVISION,)]

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from trialwatch.alerts.digest import build_digest, counted, study_count
 from trialwatch.alerts.feed import FEED_FILE, render_feed, write_atomic
+from trialwatch.alerts.health import health_message
 from trialwatch.alerts.outbox import (
     mark_notified,
     notices_for,
@@ -29,6 +30,12 @@ from trialwatch.alerts.outbox import (
 from trialwatch.config import Config, EmailConfig
 from trialwatch.errors import AlertError
 from trialwatch.store.models import utcnow
+from trialwatch.store.runlog import (
+    mark_health_notified,
+    pending_health_alerts,
+    recent_health_alerts,
+    sync_health_alerts,
+)
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +53,13 @@ class AlertOutcome:
 def deliver(config: Config, sessions: sessionmaker[Session]) -> AlertOutcome:
     """Write the feed and send pending changes by e-mail. Never raises: failures become notes."""
     outcome = AlertOutcome()
+    try:
+        with sessions.begin() as session:
+            sync_health_alerts(session, config.alerts.failures_before_alert)
+    except Exception as exc:  # the health check must not fail the refresh either
+        log.exception("checking the refresh-failure streak failed")
+        outcome.failed = True
+        outcome.notes.append(f"WARNING alerts: could not check for failing refreshes: {exc}")
     if config.alerts.feed:
         try:
             _feed(config, sessions, outcome)
@@ -76,8 +90,9 @@ def _feed(config: Config, sessions: sessionmaker[Session], outcome: AlertOutcome
     alerts, path = config.alerts, config.report_dir / FEED_FILE
     with sessions() as session:
         notices = recent_notices(session, config)
-    outcome.feed_path, outcome.feed_entries = path, len(notices)
-    if not notices and path.exists():
+        health = recent_health_alerts(session, alerts.feed_entries)
+    outcome.feed_path, outcome.feed_entries = path, len(notices) + len(health)
+    if not notices and not health and path.exists():
         return  # an empty feed is dated when written; rewriting it would only move that date
     xml = render_feed(
         notices,
@@ -86,6 +101,7 @@ def _feed(config: Config, sessions: sessionmaker[Session], outcome: AlertOutcome
         min_severity=alerts.min_severity,
         now=utcnow(),
         report_url=alerts.report_url,
+        health=health,
     )
     if path.exists() and path.read_text(encoding="utf-8") == xml:
         return
@@ -97,6 +113,7 @@ def _feed(config: Config, sessions: sessionmaker[Session], outcome: AlertOutcome
 def _email(
     config: Config, email: EmailConfig, sessions: sessionmaker[Session], outcome: AlertOutcome
 ) -> None:
+    _email_health(config, email, sessions, outcome)
     threshold = config.alerts.email_min_severity
     with sessions() as session:
         notices = notices_for(session, config, unnotified(session, threshold))
@@ -119,6 +136,19 @@ def _email(
         f"alerts: e-mailed a digest of {counted(len(ids), 'change')} in "
         f"{counted(study_count(notices), 'study')} to {counted(len(email.to), 'recipient')}"
     )
+
+
+def _email_health(
+    config: Config, email: EmailConfig, sessions: sessionmaker[Session], outcome: AlertOutcome
+) -> None:
+    """One message per failing or recovered alert, marked sent only once the server took it."""
+    with sessions() as session:
+        pending = [(a.id, health_message(a, email, config)) for a in pending_health_alerts(session)]
+    for alert_id, message in pending:
+        send_message(email, message)
+        with sessions.begin() as session:
+            mark_health_notified(session, [alert_id], utcnow())
+        outcome.notes.append(f"alerts: e-mailed {message['Subject']}")
 
 
 def send_message(email: EmailConfig, message: EmailMessage) -> None:

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import os
 import tempfile
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from trialwatch import __version__
+from trialwatch.alerts.health import body_text, headline
 from trialwatch.alerts.notices import (
     StudyNotice,
     atom_time,
@@ -23,6 +25,7 @@ from trialwatch.alerts.notices import (
 )
 from trialwatch.domain.pages import INDEX_PAGE
 from trialwatch.report.templating import environment
+from trialwatch.store.models import HealthAlert
 
 FEED_FILE = "feed.xml"
 
@@ -35,6 +38,17 @@ class FeedEntry:
     notice: StudyNotice
 
 
+@dataclass(frozen=True)
+class HealthEntry:
+    """A feed entry about trialwatch itself (a failing refresh, its recovery)."""
+
+    id: str
+    updated: str
+    title: str
+    text: str
+    category: str
+
+
 def render_feed(
     notices: Sequence[StudyNotice],
     *,
@@ -43,6 +57,7 @@ def render_feed(
     min_severity: str,
     now: datetime,
     report_url: str = "",
+    health: Sequence[HealthAlert] = (),
 ) -> str:
     """The feed document. `notices` newest first; `now` dates a feed that has no entry yet.
 
@@ -59,7 +74,17 @@ def render_feed(
         )
         for n in notices
     ]
-    newest = max((n.detected_at for n in notices), default=now)
+    health_entries = [
+        HealthEntry(
+            id=uuid.uuid5(namespace, f"health/{a.kind}/{a.streak_start_run_id}").urn,
+            updated=atom_time(a.raised_at),
+            title=headline(a),
+            text=body_text(a),
+            category=a.kind,
+        )
+        for a in health
+    ]
+    newest = max([n.detected_at for n in notices] + [a.raised_at for a in health], default=now)
     return (
         environment()
         .get_template("feed.atom.j2")
@@ -72,6 +97,7 @@ def render_feed(
             report_link=join_url(report_url, INDEX_PAGE),
             self_link=join_url(report_url, FEED_FILE) if report_url else "",
             entries=entries,
+            health_entries=health_entries,
         )
     )
 

@@ -208,21 +208,33 @@ def changes(
     "--runs", type=click.IntRange(min=1), default=5, show_default=True,
     help="How many recent refresh runs to list.",
 )  # fmt: skip
+@click.option(
+    "--check", is_flag=True,
+    help="One line for monitoring; exit 0 if the data is fresh and the last run did not fail, "
+    "else 1.",
+)  # fmt: skip
 @output.json_option
 @click.pass_obj
 @short_lived
-def status(obj: Context, runs: int, as_json: bool) -> None:
+def status(obj: Context, runs: int, check: bool, as_json: bool) -> None:
     """Recent refresh runs, what is tracked, the database, the last report, the next run.
 
     \b
     Example:
       trialwatch status
       trialwatch status --json | jq '.runs[0].outcome'
+      trialwatch status --check || echo "trialwatch needs attention"
     """
+    config = obj.config()
+    if check:
+        from trialwatch.services.status import health_check
+
+        healthy, line = health_check(config)
+        click.echo(output.cell(line))  # the last error may quote a server: one safe line
+        raise SystemExit(0 if healthy else 1)
     from trialwatch.schedule.service import next_run  # APScheduler: only `status` pays for it
     from trialwatch.services.status import gather_status
 
-    config = obj.config()
     result = gather_status(config, runs=runs, next_run=next_run(config))
     if as_json:
         output.echo_json(result)

@@ -14,11 +14,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from trialwatch.config import Config, SearchConfig, StudyConfig
+from trialwatch.domain.health import Freshness, freshness
 from trialwatch.domain.pages import STUDY_PAGE, search_page_names
 from trialwatch.report import evidence
 from trialwatch.report.study import ChangeItem, CitedStudy, VersionInfo, cited_study
 from trialwatch.store import engine as store
 from trialwatch.store.models import Change, RecordVersion, SearchHit, SearchState, Study
+from trialwatch.store.runlog import since_last_success
 
 RECENT_DAYS = 90
 __all__ = [
@@ -34,6 +36,7 @@ class Provenance:
     data_timestamp: str | None  # the registry's /version dataTimestamp at that refresh
     api_version: str | None
     previous_report_at: datetime | None
+    freshness: Freshness | None = None  # None: not read from a store (fixed inputs)
 
 
 @dataclass(frozen=True)
@@ -58,8 +61,12 @@ class ReportContext:
     recent_days: int = RECENT_DAYS
 
 
-def build_context(session: Session, config: Config, now: datetime) -> ReportContext:
-    previous = store.last_report(session)
+def build_context(
+    session: Session, config: Config, now: datetime, *, again: bool = False
+) -> ReportContext:
+    """Everything the pages show. `again`: the last report once more (for its stale-data
+    banner), compared with the same previous report as it was."""
+    previous = store.last_report(session, skip=1 if again else 0)
     since_id = (previous.last_change_id or 0) if previous else 0
     last_ok = store.last_successful_run(session)
     provenance = Provenance(
@@ -68,6 +75,7 @@ def build_context(session: Session, config: Config, now: datetime) -> ReportCont
         data_timestamp=last_ok.data_timestamp if last_ok else None,
         api_version=last_ok.api_version if last_ok else None,
         previous_report_at=previous.rendered_at if previous else None,
+        freshness=freshness(since_last_success(session), now, config.report.stale_after_days),
     )
     last_change_id = session.scalar(select(func.max(Change.id)))
     new_changes = _changes(session, Change.id > since_id)

@@ -84,6 +84,8 @@ def run_loaded(config: Config, trigger: str) -> Outcome:
         return Outcome.STOPPED
     except TrialwatchError as exc:
         log.error("run failed (%s) after %.1f s: %s", trigger, _since(started), exc)
+        if not isinstance(exc, LockBusy):  # a busy lock is another run at work, not a failure
+            render_banner(config)
         return Outcome.FAILED
     for note in result.refresh.notes:
         log.warning("note: %s", note)
@@ -130,6 +132,17 @@ def _raise_if_stopping(response: requests.Response, *args: Any, **kwargs: Any) -
         raise RunStopped(
             f"{STOP.reason} during the refresh; it was rolled back, nothing from this run was kept"
         )
+
+
+def render_banner(config: Config) -> None:
+    """After a failed run: the report again, from the unchanged store, now with its stale-data
+    banner (the data on the pages is the same). A failed render keeps the previous report."""
+    from trialwatch.services import pipeline as services
+
+    try:
+        services.render_report(config, again=True)
+    except Exception as exc:
+        log.warning("could not render the report's stale-data banner: %s", exc)
 
 
 def _since(started: float) -> float:

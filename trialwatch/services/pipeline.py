@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -15,6 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from trialwatch.config import Config
 from trialwatch.ctgov.client import CtgovClient, make_retry, make_session
+from trialwatch.errors import TrialwatchError
 from trialwatch.services.refresh import RefreshResult, run_refresh
 from trialwatch.store import engine as store
 from trialwatch.store.lock import refresh_lock
@@ -22,6 +24,8 @@ from trialwatch.store.lock import refresh_lock
 if TYPE_CHECKING:
     from trialwatch.alerts.delivery import AlertOutcome
     from trialwatch.ctgov.live import SearchOutcome
+
+log = logging.getLogger(__name__)
 
 
 def make_client(config: Config, session: requests.Session | None = None) -> CtgovClient:
@@ -58,10 +62,31 @@ def refresh(
     with open_sessions(config) as sessions:
         engine = sessions.kw["bind"]
         with refresh_lock(engine, wait=lock_wait):
-            result = run_refresh(config, sessions, client, full=full, trigger=trigger)
+            try:
+                result = run_refresh(config, sessions, client, full=full, trigger=trigger)
+            except TrialwatchError:
+                # The failed run is in the run log: a failure streak may call for an alert.
+                after_run(config, sessions)
+                raise
             # The refresh has committed; alerts never fail it (their problems become notes).
-            result.notes += deliver_alerts(config, sessions).notes
+            result.notes += after_run(config, sessions)
             return result
+
+
+def after_run(config: Config, sessions: sessionmaker[Session]) -> list[str]:
+    """After every refresh run: alerts, then the monitoring textfile. Never raises."""
+    notes = deliver_alerts(config, sessions).notes
+    path = config.metrics_file
+    if path is not None:
+        from trialwatch.services.metrics import write_metrics
+
+        try:
+            with sessions() as session:
+                write_metrics(session, path)
+        except Exception as exc:  # monitoring must not fail the refresh it reports on
+            log.warning("could not write the monitoring textfile %s: %s", path, exc)
+            notes.append(f"WARNING monitoring: could not write {path}: {exc}")
+    return notes
 
 
 def deliver_alerts(config: Config, sessions: sessionmaker[Session]) -> AlertOutcome:
@@ -122,11 +147,13 @@ def refresh_and_report(
     return JobResult(result, report, time.monotonic() - started)
 
 
-def render_report(config: Config, *, now: datetime | None = None) -> Path:
+def render_report(config: Config, *, now: datetime | None = None, again: bool = False) -> Path:
     """Render the evidence report from the store alone (no network); return the index page.
 
     Pages are rendered in memory, then swapped in as a whole (trialwatch.report.writer): a
-    failure leaves the previous report exactly as it was. Each render is logged in report_runs.
+    failure leaves the previous report exactly as it was. Each render is logged in report_runs,
+    except `again`: the last report re-rendered after a failed run, to add its stale-data banner
+    and change nothing else (it compares with the same previous report and is not logged).
     """
     from trialwatch.report.context import build_context
     from trialwatch.report.render import INDEX, render_pages
@@ -137,8 +164,11 @@ def render_report(config: Config, *, now: datetime | None = None) -> Path:
     directory = config.report_dir
     with open_sessions(config) as sessions:
         with sessions() as session:
-            context = build_context(session, config, now)
+            has_report = store.last_report(session) is not None
+            context = build_context(session, config, now, again=again and has_report)
         size = write_report(directory, render_pages(context))
+        if again and has_report:
+            return directory / INDEX
         with sessions.begin() as session:
             session.add(
                 ReportRun(

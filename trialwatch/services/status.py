@@ -13,9 +13,11 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from trialwatch.config import Config
+from trialwatch.domain.health import RunRecord, freshness
 from trialwatch.store import engine as store
-from trialwatch.store.models import RecordVersion, SearchHit, SearchState, Study
+from trialwatch.store.models import RecordVersion, SearchHit, SearchState, Study, utcnow
 from trialwatch.store.reader import reading, sqlite_file
+from trialwatch.store.runlog import since_last_success
 
 
 def gather_status(config: Config, *, runs: int, next_run: dict[str, Any]) -> dict[str, Any]:
@@ -108,3 +110,29 @@ def _size(session: Session, path: Path | None) -> int | None:
         size = session.scalar(text("SELECT pg_database_size(current_database())"))
         return int(size) if size is not None else None
     return None
+
+
+def health_check(config: Config, now: datetime | None = None) -> tuple[bool, str]:
+    """(healthy, one line) for `status --check`: fresh data and a last run that did not fail."""
+    url = config.database_url
+    path = sqlite_file(url)
+    runs: list[RunRecord] = []
+    if path is None or path.is_file():
+        with reading(url, config.path) as session:
+            runs = since_last_success(session)
+    fresh = freshness(runs, now or utcnow(), config.report.stale_after_days)
+    newest = next((r for r in reversed(runs) if r.outcome != "running"), None)
+    last_failed = newest is not None and newest.outcome == "failed"
+    healthy = not fresh.too_old and not last_failed
+    words = "OK" if healthy else "PROBLEM"
+    if fresh.last_success_at is None:
+        line = f"{words}: no refresh has succeeded yet"
+    else:
+        line = (
+            f"{words}: last successful refresh {fresh.last_success_at:%Y-%m-%d %H:%M} UTC "
+            f"({fresh.age_words()}; stale after {config.report.stale_after_days:g} days)"
+        )
+    if fresh.failed_since:
+        line += f"; {fresh.failed_since} failed run{'s' if fresh.failed_since != 1 else ''} since"
+        line += f", last error: {fresh.last_error}" if fresh.last_error else ""
+    return healthy, line

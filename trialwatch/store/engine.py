@@ -252,9 +252,10 @@ def last_successful_run(session: Session) -> RefreshRun | None:
     ).first()
 
 
-def last_report(session: Session) -> ReportRun | None:
-    """The newest rendered report."""
-    return session.scalars(select(ReportRun).order_by(ReportRun.id.desc()).limit(1)).first()
+def last_report(session: Session, skip: int = 0) -> ReportRun | None:
+    """The newest rendered report (skip=1: the one before it)."""
+    query = select(ReportRun).order_by(ReportRun.id.desc()).offset(skip).limit(1)
+    return session.scalars(query).first()
 
 
 def recent_runs(session: Session, limit: int = 10) -> list[RefreshRun]:

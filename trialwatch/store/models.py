@@ -221,6 +221,27 @@ class ReportRun(Base):
     bytes: Mapped[int] = mapped_column(default=0)
 
 
+class HealthAlert(Base):
+    """An alert about trialwatch itself: a failure streak reaching the threshold, or its end.
+
+    One row per kind and streak (the streak's first failed run names it); `notified_at` is set
+    once the e-mail server accepted the message, so a failed send is retried, never lost.
+    """
+
+    __tablename__ = "health_alerts"
+    __table_args__ = (UniqueConstraint("kind", "streak_start_run_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))  # failing, recovered
+    streak_start_run_id: Mapped[int]
+    run_id: Mapped[int]  # the run that raised it
+    raised_at: Mapped[datetime]
+    since: Mapped[datetime]  # when the streak's first failed run started
+    failed_runs: Mapped[int]
+    last_error: Mapped[str | None] = mapped_column(Text)
+    notified_at: Mapped[datetime | None]
+
+
 DATA_TABLES = ("studies", "record_versions", "changes", "searches", "search_hits")
 
 

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from tests.faults.harness import run_cli
 from tests.schema_helpers import upgrade_store_to
 from trialwatch.store.engine import store_schema
+from trialwatch.store.schema import HEAD_REVISION
 
 
 def _config(tmp_path: Path, url: str) -> Path:
@@ -32,15 +33,15 @@ def test_db_current_and_upgrade_on_a_new_database(tmp_path, empty_url):
 
     first = run_cli("--config", str(config), "db", "upgrade")
     assert first.exit_code == 0, first.stderr
-    assert first.stdout.strip().endswith("created the tables (schema revision 0001)")
+    assert first.stdout.strip().endswith(f"created the tables (schema revision {HEAD_REVISION})")
     again = run_cli("--config", str(config), "db", "upgrade")
     assert again.stdout.strip().endswith(
-        "already at schema revision 0001, the newest; nothing to do"
+        f"already at schema revision {HEAD_REVISION}, the newest; nothing to do"
     )
 
     after = run_cli("--config", str(config), "db", "current")
     assert after.exit_code == 0 and after.stdout.strip().endswith(
-        "schema revision 0001 (up to date)"
+        f"schema revision {HEAD_REVISION} (up to date)"
     )
 
 

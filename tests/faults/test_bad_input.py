@@ -13,6 +13,8 @@ import sqlalchemy as sa
 
 from tests.conftest import table_contents
 from tests.faults.harness import CITED, Clinic, assert_recovers, query, run_cli
+from trialwatch.store import schema
+from trialwatch.store.schema import HEAD_REVISION
 
 # (case id, text in the good config, its replacement, message naming key and problem)
 CONFIG_CASES = [
@@ -118,7 +120,7 @@ def test_schema_newer_than_this_trialwatch_is_refused(clinic: Clinic):
         result.stderr,
     )
     assert clinic.snapshot() == before  # no run row: the store was refused before any write
-    _execute(clinic.db_url, "UPDATE alembic_version SET version_num = '0001'")
+    _execute(clinic.db_url, f"UPDATE alembic_version SET version_num = '{HEAD_REVISION}'")
     assert_recovers(clinic)
 
 
@@ -127,7 +129,13 @@ def test_out_of_date_schema(clinic: Clinic):
     refused with the command to run; SQLite is upgraded on the spot. Both lose nothing."""
     before = table_contents(clinic.db_url)
     versions = _versions(clinic.db_url)
-    _execute(clinic.db_url, "DROP TABLE alembic_version")
+    # such a store has only the initial revision's tables (the later ones are still empty here)
+    engine = sa.create_engine(clinic.db_url)
+    with engine.connect() as conn:
+        later = set(sa.inspect(conn).get_table_names()) - set(schema.initial_layout())
+    engine.dispose()
+    for table in sorted(later):  # alembic_version among them
+        _execute(clinic.db_url, f"DROP TABLE {table}")
     result = clinic.refresh()
     if clinic.db_url.startswith("postgresql"):
         assert result.exit_code == 1, result.stderr

@@ -38,6 +38,15 @@ def study(nct: str, variant: str = "") -> dict[str, Any]:
     return copy.deepcopy(load_fixture(f"studies/{name}"))
 
 
+CLASSIC_FIXTURES = Path(__file__).parent / "fixtures" / "classic_xml"
+CLASSIC_FILES = sorted(CLASSIC_FIXTURES.glob("NCT*.xml"))
+
+
+def classic_xml(nct: str, snapshot: str) -> bytes:
+    """A real archived classic XML record (tests/fixtures/classic_xml/, PROVENANCE.md there)."""
+    return (CLASSIC_FIXTURES / f"{nct}__{snapshot}.xml").read_bytes()
+
+
 def synthetic_copies(
     n: int, prefix: str = "NCT9", nct: str = "NCT03418623"
 ) -> list[dict[str, Any]]:

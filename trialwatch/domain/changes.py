@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from trialwatch.domain.normalize import normalize_record
 from trialwatch.domain.records import StudySummary, canonical_json, parse_study
 from trialwatch.domain.severity import SEVERITIES, severity_rank
 
@@ -53,8 +54,16 @@ class FieldChange:
     severity: str
 
 
-def diff_records(old: dict[str, Any], new: dict[str, Any]) -> list[FieldChange]:
-    """Changes of the study between two versions (derived metadata is ignored)."""
+def diff_records(
+    old: dict[str, Any], new: dict[str, Any], *, references: bool = True
+) -> list[FieldChange]:
+    """Changes of the study between two versions (derived metadata is ignored). Both are
+    compared in normal form, so format (classic XML, history HTML, markdown) is no change;
+    `references=False` leaves references out (between registry history versions)."""
+    old, new = (
+        normalize_record(old, references=references),
+        normalize_record(new, references=references),
+    )
     a, b = parse_study(old), parse_study(new)
     out: list[FieldChange] = []
     out += _status(a, b)

@@ -136,30 +136,33 @@ def line_text(raw: str | None) -> str | None:
 
 def block_text(raw: str | None) -> str | None:
     """A wrapped, indented text block as paragraphs: wrapped lines are joined, list items and
-    paragraphs keep their own lines (v2's text has the same content, wrapped differently)."""
+    paragraphs keep their own lines (v2's text has the same content, wrapped differently).
+
+    A line is a new list item when it starts with a marker (`-`, `1.`, `a)`) and is not at the
+    indent of the plain line before it: the registry wraps an inline "... 2) ..." so that it
+    can start a line at the paragraph's indent, while its lists are indented deeper.
+    """
     if raw is None:
         return None
     paragraphs: list[list[str]] = [[]]
-    item_indent: int | None = None  # where the text of the list item being continued starts
+    previous: tuple[int, bool] | None = None  # (indent, was a list item) of the line before
     for line in raw.splitlines():
-        stripped = line.strip()
+        stripped = " ".join(line.split())
         if not stripped:
             if paragraphs[-1]:
                 paragraphs.append([])
-            item_indent = None
+            previous = None
             continue
         indent = len(line) - len(line.lstrip())
-        stripped = " ".join(stripped.split())
         lines = paragraphs[-1]
-        marker = _LIST_ITEM.match(stripped)
-        if marker:
-            item_indent = indent + marker.end()
+        is_item = bool(_LIST_ITEM.match(stripped)) and not (
+            previous is not None and not previous[1] and indent == previous[0]
+        )
+        if is_item or not lines or (previous is not None and indent < previous[0]):
             lines.append(stripped)
-        elif lines and (item_indent is None or indent >= item_indent):
-            lines[-1] += " " + stripped
         else:
-            item_indent = None
-            lines.append(stripped)
+            lines[-1] += " " + stripped
+        previous = (indent, is_item)
     text = "\n\n".join("\n".join(p) for p in paragraphs if p)
     return text or None
 

@@ -1,0 +1,112 @@
+"""Pure: a record's content without its format, so that versions are compared on what they say.
+
+The same registered text reaches trialwatch in three forms: API v2 (markdown, `\\>=` escapes,
+`* ` lists), the version-history endpoint (HTML-entity escaped, eligibility as `<p><ol><li>`)
+and classic XML (plain text, `-  ` lists, wrapped and indented). `normalize_record` reduces each
+to the same comparable copy: markup and entities removed, list markers dropped, typographic
+punctuation folded, whitespace collapsed, classic words as v2 codes, empty pieces and
+registry-computed fields only one format carries left out. The copy is for comparing, never for
+showing or storing.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from typing import Any
+
+from trialwatch.domain.classic import vocabulary
+
+# Computed by the registry (geocoding, age groups, display flags, file metadata, retraction
+# links): present in v2 bodies, absent from classic XML; never an edit of the study.
+_COMPUTED = {"geoPoint", "stdAges", "calculatePct", "denomUnitsSelected", "testedNonInferiority"}
+_COMPUTED_IN = {
+    "largeDocs": {"typeAbbrev", "uploadDate", "size"},
+    # classic XML cannot tell BACKGROUND from DERIVED, and retractions are linked later
+    "references": {"type", "retractions"},
+}
+_VOCABULARY = {
+    "overallStatus": vocabulary.STATUS,
+    "lastKnownStatus": vocabulary.STATUS,
+    "studyType": vocabulary.STUDY_TYPE,
+    "phases": vocabulary.PHASE,
+    "dateType": vocabulary.DATE_TYPE,  # see _date_type
+}
+_HTML_TAG = re.compile(
+    r"</?(?:p|br|ol|ul|li|div|span|b|i|u|em|strong|sup|sub|a|h[1-6]|blockquote|pre|code|hr|"
+    r"table|thead|tbody|tr|td|th)\b[^<>]*>",
+    re.IGNORECASE,
+)
+_MARKDOWN_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!<>|~=^&\"'])")
+_LIST_MARKER = re.compile(r"^[ \t]*(?:[-*+•]|\d{1,3}[.)]|[a-zA-Z][.)]|\([0-9a-zA-Z]{1,3}\))[ \t]+",
+                          re.MULTILINE)  # fmt: skip
+_EMPHASIS = re.compile(r"\*\*|__")
+# Typographic punctuation some exports fold to ASCII (the 2020 bulk file wrote "–" as "-").
+_PUNCTUATION = str.maketrans(
+    {"\u2013": "-", "\u2014": "-", "\u2010": "-", "\u2011": "-", "\u2018": "'", "\u2019": "'",
+     "\u201c": '"', "\u201d": '"'}
+)  # fmt: skip
+
+
+def normalize_text(text: str) -> str:
+    """Registered text without markup, entities, list markers or layout whitespace."""
+    text = _HTML_TAG.sub("\n", text)  # tags first: an escaped `&lt;p&gt;` is text, not markup
+    text = html.unescape(text)
+    text = _MARKDOWN_ESCAPE.sub(r"\1", text)
+    text = _EMPHASIS.sub("", text)
+    text = _LIST_MARKER.sub("", text)
+    return " ".join(unicodedata.normalize("NFC", text).translate(_PUNCTUATION).split())
+
+
+def normalize_record(record: Any, *, references: bool = True) -> Any:
+    """A comparable copy of a v2-shaped record (see the module docstring).
+
+    `references=False` leaves the literature references out: the version-history endpoint
+    serves every version with today's references (a 2020 version 0 carries DERIVED references
+    from 2024), so between history versions they are not point-in-time content.
+    """
+    if not isinstance(record, dict):
+        return record
+    out = {}
+    for key, value in record.items():
+        if key == "derivedSection":  # registry metadata, never compared as study content
+            out[key] = value
+            continue
+        normal = _normal(value, key)
+        if normal is not None:
+            out[key] = normal
+    if not references:
+        refs = (out.get("protocolSection") or {}).get("referencesModule")
+        if isinstance(refs, dict):
+            refs.pop("references", None)
+            if not refs:
+                del out["protocolSection"]["referencesModule"]
+    return out
+
+
+def _normal(value: Any, key: str) -> Any:
+    """The normal form of `value` found under `key`; None when it is empty."""
+    if isinstance(value, str):
+        text = normalize_text(value)
+        table = _VOCABULARY.get(key)
+        return (table.get(text, text) if table else text) or None
+    if isinstance(value, list):
+        items = [n for item in value if (n := _normal(item, key)) is not None]
+        return items or None
+    if isinstance(value, dict):
+        skip = _COMPUTED | _COMPUTED_IN.get(key, set())
+        normal = {
+            k: n
+            for k, v in value.items()
+            if k not in skip and (n := _normal(v, _date_type(key, k))) is not None
+        }
+        return normal or None
+    return value
+
+
+def _date_type(parent: str, key: str) -> str:
+    """Dates' and enrollment's `type` are v2 codes (`Anticipated` is ESTIMATED)."""
+    if key == "type" and (parent.endswith("DateStruct") or parent == "enrollmentInfo"):
+        return "dateType"
+    return key

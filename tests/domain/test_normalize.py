@@ -175,3 +175,13 @@ def test_classic_words_are_read_as_v2_codes() -> None:
 )  # fmt: skip
 def test_normalize_text(text, normal) -> None:
     assert normalize_text(text) == normal
+
+
+def test_a_change_keeps_its_values_as_registered() -> None:
+    """SYNTHETIC edit: why stopped set, in markup, on the real NCT00763412; the change is found on
+    the normal form but logged with the registry's text, tags and all."""
+    record = study("NCT00763412")
+    edited = copy.deepcopy(record)
+    edited["protocolSection"]["statusModule"]["whyStopped"] = "<b>Funding</b> &amp;  staff"
+    (change,) = [c for c in diff_records(record, edited) if c.field == "why_stopped"]
+    assert (change.old, change.new) == (None, "<b>Funding</b> &amp;  staff")

@@ -9,7 +9,7 @@ minor:    everything else. Differences only in `derivedSection` are not changes 
 from __future__ import annotations
 
 import calendar
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -57,13 +57,25 @@ class FieldChange:
 def diff_records(
     old: dict[str, Any], new: dict[str, Any], *, references: bool = True
 ) -> list[FieldChange]:
-    """Changes of the study between two versions (derived metadata is ignored). Both are
-    compared in normal form, so format (classic XML, history HTML, markdown) is no change;
-    `references=False` leaves references out (between registry history versions)."""
-    old, new = (
-        normalize_record(old, references=references),
-        normalize_record(new, references=references),
+    """Changes of the study between two versions (derived metadata is ignored).
+
+    Found on both versions' normal form (domain.normalize), so format (classic XML, history
+    HTML, markdown) is no change; each change keeps its values as registered.
+    `references=False` leaves references out (between registry history versions).
+    """
+    raw = {c.field: c for c in _field_changes(old, new)}
+    if not raw:
+        return []
+    found = _field_changes(
+        normalize_record(old, references=references), normalize_record(new, references=references)
     )
+    return [
+        replace(c, old=raw[c.field].old, new=raw[c.field].new) if c.field in raw else c
+        for c in found
+    ]
+
+
+def _field_changes(old: dict[str, Any], new: dict[str, Any]) -> list[FieldChange]:
     a, b = parse_study(old), parse_study(new)
     out: list[FieldChange] = []
     out += _status(a, b)

@@ -15,6 +15,8 @@ from trialwatch.domain.classic import read_classic_xml
 from trialwatch.domain.results import (
     most_frequent_events,
     parse_adverse_events,
+    parse_baseline,
+    parse_more_info,
     parse_outcomes,
     parse_participant_flow,
 )
@@ -148,6 +150,26 @@ def test_nct01558063_results_as_the_2020_file_states_them() -> None:
     more = record["resultsSection"]["moreInfoModule"]
     assert more["certainAgreement"] == {"piSponsorEmployee": True, "restrictiveAgreement": False}
     assert more["pointOfContact"]["title"] == "J. John Mann, MD"
+    info = parse_more_info(record)
+    assert info is not None
+    assert (info.pi_sponsor_employee, info.restrictive_agreement) == (True, False)
+
+
+def test_baseline_through_the_v2_parser() -> None:
+    record = read_classic_xml(classic_xml("NCT01558063", "2020-07-28")).record
+    baseline = parse_baseline(record)
+    assert baseline is not None
+    assert [g.title for g in baseline.groups][-1] == "Total"
+    assert [(c.group_id, c.value) for c in baseline.denoms[0].counts][-1] == ("BG006", "38")
+    sex = baseline.measures[1]
+    assert (sex.title, sex.param_type, sex.unit) == (
+        "Sex: Female, Male", "COUNT_OF_PARTICIPANTS", "Participants",
+    )  # fmt: skip
+    female = [(m.group_id, m.value) for m in sex.measurements if m.category_title == "Female"]
+    assert female == [
+        ("BG000", "4"), ("BG001", "5"), ("BG002", "4"), ("BG003", "5"), ("BG004", "5"),
+        ("BG005", "2"), ("BG006", "25"),
+    ]  # fmt: skip
 
 
 def test_an_analysis_with_its_p_value_and_interval() -> None:

@@ -63,7 +63,7 @@ def _snapshot_date(root: Node) -> str | None:
     match = _PROCESSED.search(written or "")
     date = iso_date(match.group(1)) if match else None
     if date is None:
-        root.problem(f"required_header/download_date: no snapshot date in {written!r:.80}")
+        root.problem(f"{root.path}/required_header/download_date: no date in {written!r:.80}")
     return date
 
 

@@ -85,8 +85,8 @@ def references(root: Node) -> dict[str, Any]:
     ]
     if root.elem.find("reference") is not None:
         root.problem(
-            "reference: the classic format does not say whether a reference is BACKGROUND or "
-            "DERIVED; its type is left out"
+            f"{root.path}/reference: the classic format does not say whether a reference is "
+            "BACKGROUND or DERIVED; its type is left out"
         )
     links = [compact(label=link.text("description"), url=link.text("url"))
              for link in root.children("link")]  # fmt: skip

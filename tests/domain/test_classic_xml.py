@@ -7,6 +7,7 @@ the reader), and the cited studies' values are also written out as the files sta
 from __future__ import annotations
 
 import re
+import xml.etree.ElementTree as ET
 from datetime import datetime
 
 import pytest
@@ -15,6 +16,7 @@ from tests.conftest import CLASSIC_FILES, classic_xml
 from trialwatch.domain.classic import ClassicXmlError, read_classic_xml
 from trialwatch.domain.protocol import parse_arms, parse_design, parse_interventions
 from trialwatch.domain.records import parse_study
+from trialwatch.domain.results import parse_adverse_events
 
 STATUS_WORDS = {"Active, not recruiting": "ACTIVE_NOT_RECRUITING", "Unknown status": "UNKNOWN"}
 
@@ -176,3 +178,41 @@ def test_bytes_that_are_not_a_record_are_refused_with_a_clear_error(data) -> Non
     with pytest.raises(ClassicXmlError) as err:
         read_classic_xml(data)
     assert err.value.exit_code == 2 and "\n" not in str(err.value)
+
+
+def test_odd_values_are_named_and_the_rest_is_read() -> None:
+    """SYNTHETIC: the real NCT01558063 2020 record with unreadable values planted."""
+    text = classic_xml("NCT01558063", "2020-07-28").decode()
+    text = text.replace('<enrollment type="Actual">38</enrollment>',
+                        '<enrollment type="Guessed">about 40</enrollment>')  # fmt: skip
+    text = text.replace("<start_date>February 2012</start_date>",
+                        "<start_date>Spring 2012</start_date>")  # fmt: skip
+    text = text.replace('<counts group_id="E1" events="2" subjects_affected="2"',
+                        '<counts group_id="E1" events="two" subjects_affected="2"')  # fmt: skip
+    text = text.replace('<group group_id="O1">', '<group group_id="X">', 1)
+    got = read_classic_xml(text.encode())
+    summary = parse_study(got.record)
+    assert summary.enrollment is None and summary.start_date is None
+    assert summary.overall_status == "COMPLETED" and summary.primary_completion_date == "2015-05"
+    problems = "\n".join(got.problems)
+    assert "clinical_study/enrollment: not a whole number: 'about 40', left out" in problems
+    assert "enrollment@type: unknown classic value 'Guessed'" in problems
+    assert "clinical_study/start_date: not a date: 'Spring 2012', left out" in problems
+    assert "@events: not a whole number: 'two', left out" in problems
+    assert "unexpected group id 'X', kept as written" in problems
+    unrelated = parse_adverse_events(got.record)
+    assert unrelated is not None and unrelated.serious[0].stats[0].num_events is None
+    assert unrelated.serious[0].stats[0].num_affected == 2
+
+
+@pytest.mark.parametrize("path", CLASSIC_FILES[:2], ids=lambda p: p.stem)
+def test_any_element_missing_is_still_a_record(path) -> None:
+    """SYNTHETIC: each top-level element of a real record removed in turn."""
+    root = ET.fromstring(path.read_bytes())
+    for i, child in enumerate(list(root)):
+        if child.tag in ("id_info",):
+            continue
+        root.remove(child)
+        got = read_classic_xml(ET.tostring(root))
+        assert parse_study(got.record).nct_id == got.nct_id
+        root.insert(i, child)

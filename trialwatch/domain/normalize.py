@@ -49,8 +49,15 @@ _PUNCTUATION = str.maketrans(
 )  # fmt: skip
 
 
+# Text with none of these is already in normal form but for its whitespace (most values: codes,
+# names, numbers), which saves the regular expressions below on a large record.
+_PLAIN = re.compile(r"[<&\\*\n]|__|^\s*(?:[-+•(]|\d{1,3}[.)]|[a-zA-Z][.)])")
+
+
 def normalize_text(text: str) -> str:
     """Registered text without markup, entities, list markers or layout whitespace."""
+    if text.isascii() and not _PLAIN.search(text):
+        return " ".join(text.split())
     text = _HTML_TAG.sub("\n", text)  # tags first: an escaped `&lt;p&gt;` is text, not markup
     text = html.unescape(text)
     text = _MARKDOWN_ESCAPE.sub(r"\1", text)

@@ -13,9 +13,9 @@ from typing import Any
 
 from tests.conftest import load_fixture, study
 from trialwatch.config import SearchConfig, StudyConfig
+from trialwatch.domain.change import LoggedChange
 from trialwatch.domain.records import parse_study
 from trialwatch.report.context import (
-    ChangeItem,
     CitedStudy,
     Provenance,
     ReportContext,
@@ -72,8 +72,11 @@ def search(name: str, title: str, rows: list[dict[str, Any]], **kw: Any) -> Sear
     )
 
 
-def change(id_: int, nct: str, field: str, old: str | None, new: str, severity: str) -> ChangeItem:
-    return ChangeItem(id_, nct, field, old, new, severity, FETCHED, None, "2024-01-03")
+def change(
+    id_: int, nct: str, field: str, old: str | None, new: str, severity: str
+) -> LoggedChange:
+    return LoggedChange(field, old, new, severity, nct_id=nct, id=id_, detected_at=FETCHED,
+                        version_holder="2024-01-03")  # fmt: skip
 
 
 def fixed_context(data_timestamp: str | None = "2026-11-25T09:00:05") -> ReportContext:
@@ -114,8 +117,8 @@ def extra_studies() -> list[CitedStudy]:
 def _searches() -> tuple[SearchReport, ...]:
     """The two real searches (cached: drawing the charts is the slow part)."""
     phelan = summary_rows(PHELAN_PAGE)
-    entered = ChangeItem(8, phelan[0]["nct_id"], "search", None, "entered phelan", "notable",
-                         FETCHED, "phelan", None)  # fmt: skip
+    entered = LoggedChange("search", None, "entered phelan", "notable", nct_id=phelan[0]["nct_id"],
+                           id=8, detected_at=FETCHED, search_name="phelan")  # fmt: skip
     return (
         search("phelan", "Phelan-McDermid syndrome", phelan, changes=[entered]),
         search("nsclc", "Non-small cell lung cancer with EGFR L858R", summary_rows(NSCLC_PAGE)),

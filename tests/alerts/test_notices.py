@@ -1,6 +1,6 @@
 """Pure pieces of alerts: grouping changes into notices, ids, thresholds, the digest's shape.
 
-The change values here are hand-written ChangeItems (not registry records): they exercise the
+The change values here are hand-written LoggedChanges (not registry records): they exercise the
 grouping and formatting rules only.
 """
 
@@ -12,23 +12,23 @@ from pathlib import Path
 
 from trialwatch.alerts.digest import MAX_STUDIES, build_digest, digest_subject
 from trialwatch.alerts.notices import (
-    ChangeItem,
     at_or_above,
     atom_time,
-    clean_text,
     feed_namespace,
     group_changes,
     notice_id,
     shorten,
 )
 from trialwatch.config import EmailConfig
+from trialwatch.domain.change import LoggedChange
+from trialwatch.domain.text import clean_text
 
 T0 = datetime(2026, 11, 25, 13, 0, 5, 123456, tzinfo=UTC)
 EMAIL = EmailConfig(host="127.0.0.1", sender="tw@clinic.example", to=("a@clinic.example",))
 
 
 def item(id_: int, nct: str, field: str, severity: str, run: int | None, at: datetime = T0):
-    return ChangeItem(id_, nct, field, "A", "B", severity, at, run)
+    return LoggedChange(field, "A", "B", severity, nct_id=nct, id=id_, detected_at=at, run_id=run)
 
 
 def test_thresholds_include_everything_more_severe():

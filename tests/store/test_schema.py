@@ -254,3 +254,17 @@ def test_concurrent_first_upgrades_migrate_once(empty_url):
         _, err = proc.communicate(timeout=60)
         assert proc.returncode == 0, err.decode()
     assert _sql(empty_url, "SELECT version_num FROM alembic_version") == [(schema.HEAD_REVISION,)]
+
+
+def test_a_store_before_change_context_upgrades_and_keeps_its_changes(empty_url):
+    """Revision 0003 adds changes.context; the changes logged before it stay, without context."""
+    upgrade_store_to(empty_url, "0002")
+    _sql(
+        empty_url,
+        "INSERT INTO changes (nct_id, field, new_value, severity, detected_at) VALUES "
+        "('NCT00000102', 'overall_status', 'COMPLETED', 'notable', '2026-11-01 00:00:00')",
+    )
+    assert store_schema(empty_url).status == "outdated"
+    upgrade_store(empty_url)
+    assert _sql(empty_url, "SELECT field, context FROM changes") == [("overall_status", None)]
+    assert store_schema(empty_url).revision == schema.HEAD_REVISION

@@ -128,7 +128,7 @@ def _email(
         report_url=config.alerts.report_url,
     )
     send_message(email, message)
-    ids = [c.id for n in notices for c in n.changes]
+    ids = [c.id for n in notices for c in n.changes if c.id is not None]
     with sessions.begin() as session:  # only now: a failed send above leaves them pending
         mark_notified(session, ids, utcnow())
     outcome.emailed_changes = len(ids)

@@ -12,7 +12,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid, parseaddr
 
 from trialwatch import __version__
-from trialwatch.alerts.notices import StudyNotice
+from trialwatch.alerts.notices import StudyNotice, change_label, shorten
 from trialwatch.config import EmailConfig
 from trialwatch.domain.text import clean_text
 from trialwatch.report.templating import environment
@@ -103,8 +103,10 @@ def _plain(
         heading = notice.nct_id + (f": {clean_text(notice.title)}" if notice.title else "")
         lines.append(heading)
         for c in notice.changes:
-            values = f"{c.old} -> {c.new}" if c.old_value is not None else c.new
-            lines.append(f"  {c.severity:<8}  {c.label}: {values}")
+            values = (
+                f"{shorten(c.old)} -> {shorten(c.new)}" if c.old is not None else shorten(c.new)
+            )
+            lines.append(f"  {c.severity:<8}  {change_label(c)}: {values}")
         lines.append(f"  ClinicalTrials.gov: {notice.registry_url}")
         if report_url:
             lines.append(f"  Report: {notice.report_url(report_url)}")

@@ -13,39 +13,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from trialwatch.domain.change import LoggedChange
+from trialwatch.domain.change_words import MAX_VALUE_CHARS as MAX_VALUE_CHARS
+from trialwatch.domain.change_words import change_label as change_label
+from trialwatch.domain.change_words import shorten as shorten
 from trialwatch.domain.pages import INDEX_PAGE, REGISTRY_URL
 from trialwatch.domain.severity import SEVERITIES, severity_rank
-from trialwatch.domain.text import clean_text
-
-MAX_VALUE_CHARS = (
-    300  # an alert quotes this much of a long value (outcome lists); the report has all
-)
-_LABELS = {"overall_status": "status", "why_stopped": "why stopped", "search": "related search"}
-
-
-@dataclass(frozen=True)
-class ChangeItem:
-    id: int
-    nct_id: str
-    field: str
-    old_value: str | None
-    new_value: str | None
-    severity: str
-    detected_at: datetime
-    run_id: int | None
-    search_name: str | None = None
-
-    @property
-    def label(self) -> str:
-        return _LABELS.get(self.field, self.field.replace("_", " "))
-
-    @property
-    def old(self) -> str:
-        return shorten(self.old_value)
-
-    @property
-    def new(self) -> str:
-        return shorten(self.new_value)
 
 
 @dataclass(frozen=True)
@@ -54,7 +27,7 @@ class StudyNotice:
     title: str | None  # the study's brief title: registry text, escaped wherever it is shown
     run_id: int | None
     detected_at: datetime
-    changes: tuple[ChangeItem, ...]
+    changes: tuple[LoggedChange, ...]
     page: str = INDEX_PAGE  # the report page that shows this study
 
     @property
@@ -71,7 +44,7 @@ class StudyNotice:
         return join_url(base, self.page)
 
     def headline(self) -> str:
-        labels = list(dict.fromkeys(c.label for c in self.changes))
+        labels = list(dict.fromkeys(change_label(c) for c in self.changes))
         return f"{self.nct_id} ({self.severity}): {', '.join(labels)}"
 
 
@@ -81,7 +54,7 @@ def at_or_above(min_severity: str) -> list[str]:
 
 
 def group_changes(
-    changes: Iterable[ChangeItem],
+    changes: Iterable[LoggedChange],
     titles: dict[str, str | None],
     pages: dict[str, str] | None = None,
 ) -> list[StudyNotice]:
@@ -90,8 +63,10 @@ def group_changes(
     A run logs all its changes with one detection time; changes logged outside a run (a live
     lookup) have no run id, and their detection time keeps them apart.
     """
-    groups: dict[tuple[int | None, datetime, str], list[ChangeItem]] = {}
-    for change in sorted(changes, key=lambda c: c.id):
+    groups: dict[tuple[int | None, datetime, str], list[LoggedChange]] = {}
+    for change in sorted(changes, key=lambda c: c.id or 0):
+        if change.detected_at is None:
+            raise ValueError("only logged changes are grouped into notices")
         key = (change.run_id, change.detected_at, change.nct_id)
         groups.setdefault(key, []).append(change)
     notices = [
@@ -99,7 +74,7 @@ def group_changes(
                     changes=tuple(items), page=(pages or {}).get(nct, INDEX_PAGE))
         for (run_id, detected, nct), items in groups.items()
     ]  # fmt: skip
-    notices.sort(key=lambda n: max(c.id for c in n.changes), reverse=True)
+    notices.sort(key=lambda n: max(c.id or 0 for c in n.changes), reverse=True)
     return notices
 
 
@@ -123,13 +98,6 @@ def join_url(base: str, path: str) -> str:
     if not base:
         return path
     return base.rstrip("/") + "/" + path
-
-
-def shorten(value: str | None) -> str:
-    if value is None:
-        return "(none)"
-    text = clean_text(value)
-    return text if len(text) <= MAX_VALUE_CHARS else text[: MAX_VALUE_CHARS - 1] + "…"
 
 
 def atom_time(moment: datetime) -> str:

@@ -12,23 +12,25 @@ from typing import TypeVar
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from trialwatch.alerts.notices import ChangeItem, StudyNotice, at_or_above, group_changes
+from trialwatch.alerts.notices import StudyNotice, at_or_above, group_changes
 from trialwatch.config import Config
+from trialwatch.domain.change import LoggedChange
 from trialwatch.domain.pages import STUDY_PAGE, search_page_names
+from trialwatch.store.changelog import logged
 from trialwatch.store.engine import CHUNK
 from trialwatch.store.models import Change, SearchHit, Study
 
 _T = TypeVar("_T")
 
 
-def unnotified(session: Session, min_severity: str) -> list[ChangeItem]:
+def unnotified(session: Session, min_severity: str) -> list[LoggedChange]:
     """Changes at or above `min_severity` that no e-mail has carried yet, oldest first."""
     rows = session.scalars(
         select(Change)
         .where(Change.notified_at.is_(None), Change.severity.in_(at_or_above(min_severity)))
         .order_by(Change.id)
     )
-    return [_item(c) for c in rows]
+    return [logged(c) for c in rows]
 
 
 def recent_notices(session: Session, config: Config) -> list[StudyNotice]:
@@ -49,16 +51,18 @@ def recent_notices(session: Session, config: Config) -> list[StudyNotice]:
         return []
     keys = {(at, nct) for at, nct in groups}
     since = min(at for at, _nct in groups)
-    items: list[ChangeItem] = []
+    items: list[LoggedChange] = []
     for chunk in _chunks(sorted({nct for _at, nct in groups})):
         rows = session.scalars(
             select(Change).where(qualifying, Change.detected_at >= since, Change.nct_id.in_(chunk))
         )
-        items += [_item(c) for c in rows if (c.detected_at, c.nct_id) in keys]
+        items += [logged(c) for c in rows if (c.detected_at, c.nct_id) in keys]
     return notices_for(session, config, items)
 
 
-def notices_for(session: Session, config: Config, items: Sequence[ChangeItem]) -> list[StudyNotice]:
+def notices_for(
+    session: Session, config: Config, items: Sequence[LoggedChange]
+) -> list[StudyNotice]:
     """Group changes into notices, with each study's title and report page."""
     ids = sorted({c.nct_id for c in items})
     titles: dict[str, str | None] = {}
@@ -71,7 +75,7 @@ def notices_for(session: Session, config: Config, items: Sequence[ChangeItem]) -
 
 
 def report_pages(
-    session: Session, config: Config, ids: Sequence[str], items: Iterable[ChangeItem]
+    session: Session, config: Config, ids: Sequence[str], items: Iterable[LoggedChange]
 ) -> dict[str, str]:
     """The report page showing each study: its own page if cited, else a search page."""
     # named exactly as the report names them
@@ -101,17 +105,3 @@ def mark_notified(session: Session, change_ids: list[int], when: datetime) -> No
 def _chunks(values: Sequence[_T]) -> Iterable[Sequence[_T]]:
     for start in range(0, len(values), CHUNK):
         yield values[start : start + CHUNK]
-
-
-def _item(change: Change) -> ChangeItem:
-    return ChangeItem(
-        id=change.id,
-        nct_id=change.nct_id,
-        field=change.field,
-        old_value=change.old_value,
-        new_value=change.new_value,
-        severity=change.severity,
-        detected_at=change.detected_at,
-        run_id=change.refresh_run_id,
-        search_name=change.search_name,
-    )

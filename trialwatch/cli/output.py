@@ -32,6 +32,8 @@ def _json_default(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, tuple | set | frozenset):
         return list(value)
+    if callable(getattr(value, "as_json", None)):  # a LoggedChange: its codes, for scripts
+        return value.as_json()
     raise TypeError(f"cannot serialise {type(value).__name__} as JSON")
 
 

@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from trialwatch.cli.output import cell, fields, table
+from trialwatch.domain.change import LoggedChange
 
 CHANGE_COLUMNS = (
     ("detected_at", "Detected (UTC)"),
@@ -94,7 +95,8 @@ def study_text(d: dict[str, Any]) -> str:
         parts.append(people_text(d["people"]))
     if d["latest_changes"]:
         parts.append("Latest changes:")
-        parts.append(_indent(table(d["latest_changes"], CHANGE_COLUMNS[:-1], tty=True)))
+        rows = [c.as_json() for c in d["latest_changes"]]
+        parts.append(_indent(table(rows, CHANGE_COLUMNS[:-1], tty=True)))
     return "\n\n".join(parts)
 
 
@@ -211,18 +213,20 @@ def history_text(h: dict[str, Any]) -> str:
         elif v["derived_only"]:
             body = "only the registry's derived metadata changed (no change to the study)"
         elif v["changes"]:
-            body = table(v["changes"], CHANGE_COLUMNS[1:2] + CHANGE_COLUMNS[3:6], tty=True)
+            rows = [c.as_json() for c in v["changes"]]
+            body = table(rows, CHANGE_COLUMNS[1:2] + CHANGE_COLUMNS[3:6], tty=True)
         else:
             body = "no field-level change recorded (different stored fields)"
         parts.append(head + "\n" + _indent(body))
     if h["search_changes"]:
         columns = (("detected_at", "Detected (UTC)"), ("new_value", "Change"))
-        parts.append(_section("Search membership", h["search_changes"], columns))
+        rows = [c.as_json() for c in h["search_changes"]]
+        parts.append(_section("Search membership", rows, columns))
     return "\n\n".join(parts)
 
 
-def changes_text(changes: list[dict[str, Any]]) -> str:
-    return table(changes, CHANGE_COLUMNS)
+def changes_text(changes: list[LoggedChange]) -> str:
+    return table([c.as_json() for c in changes], CHANGE_COLUMNS)
 
 
 def search_text(outcome: dict[str, Any]) -> str:

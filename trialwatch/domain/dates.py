@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import calendar
+from datetime import date
+
 
 def date_precision(date: str | None) -> str | None:
     """'year', 'month' or 'day' for the registry's partial dates; None if not one."""
@@ -17,3 +20,19 @@ def date_precision(date: str | None) -> str | None:
     if len(parts) == 3 and len(parts[1]) == 2 and len(parts[2]) == 2:
         return "day"
     return None
+
+
+def to_date(value: str | None, *, month_end: bool = False) -> date | None:
+    """A registry partial date as a date: first day of the month/year (or the last, if asked)."""
+    if not value:
+        return None
+    try:
+        parts = [int(p) for p in value.split("-")]
+        if len(parts) == 1:
+            return date(parts[0], 12, 31) if month_end else date(parts[0], 1, 1)
+        if len(parts) == 2:
+            last = calendar.monthrange(parts[0], parts[1])[1]
+            return date(parts[0], parts[1], last if month_end else 1)
+        return date(parts[0], parts[1], parts[2])
+    except (ValueError, TypeError):
+        return None

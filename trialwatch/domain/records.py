@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from trialwatch.domain.dates import date_precision
 from trialwatch.domain.ids import CANONICAL
+from trialwatch.domain.summary import StudySummary as StudySummary  # re-exported
 
 ENROLLMENT_SENTINEL = 99999999  # some records use this for "unknown"
 # Modules every registry record carries (also in a search's `fields=` summary): one missing is
@@ -34,45 +34,6 @@ POSTED_FIELDS = {
     "results_first_posted": "resultsFirstPostDateStruct",
     "last_update_posted": "lastUpdatePostDateStruct",
 }
-
-
-@dataclass(frozen=True)
-class StudySummary:
-    nct_id: str
-    brief_title: str | None = None
-    official_title: str | None = None
-    acronym: str | None = None
-    overall_status: str | None = None
-    why_stopped: str | None = None
-    phases: tuple[str, ...] = ()
-    study_type: str | None = None
-    enrollment: int | None = None
-    enrollment_type: str | None = None
-    lead_sponsor: str | None = None
-    lead_sponsor_class: str | None = None
-    collaborators: tuple[str, ...] = ()
-    conditions: tuple[str, ...] = ()
-    interventions: tuple[str, ...] = ()
-    start_date: str | None = None
-    start_date_type: str | None = None
-    primary_completion_date: str | None = None
-    primary_completion_date_type: str | None = None
-    completion_date: str | None = None
-    completion_date_type: str | None = None
-    first_posted: str | None = None
-    results_first_posted: str | None = None
-    last_update_posted: str | None = None
-    has_results: bool | None = None
-    version_holder: str | None = None
-    aliases: tuple[str, ...] = ()
-    problems: tuple[str, ...] = field(default=(), compare=False)
-
-    def as_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        for key, value in data.items():
-            if isinstance(value, tuple):
-                data[key] = list(value)
-        return data
 
 
 class _Reader:

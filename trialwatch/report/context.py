@@ -14,17 +14,19 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from trialwatch.config import Config, SearchConfig, StudyConfig
+from trialwatch.domain.change import LoggedChange
 from trialwatch.domain.health import Freshness, freshness
 from trialwatch.domain.pages import STUDY_PAGE, search_page_names
 from trialwatch.report import evidence
-from trialwatch.report.study import ChangeItem, CitedStudy, VersionInfo, cited_study
+from trialwatch.report.study import CitedStudy, VersionInfo, cited_study
 from trialwatch.store import engine as store
+from trialwatch.store.changelog import logged
 from trialwatch.store.models import Change, RecordVersion, SearchHit, SearchState, Study
 from trialwatch.store.runlog import since_last_success
 
 RECENT_DAYS = 90
 __all__ = [
-    "ChangeItem", "CitedStudy", "Provenance", "ReportContext", "SearchReport", "VersionInfo",
+    "CitedStudy", "Provenance", "ReportContext", "SearchReport", "VersionInfo",
     "build_context", "cited_study", "search_report",
 ]  # fmt: skip
 
@@ -47,7 +49,7 @@ class SearchReport:
     capped: bool
     last_success_at: datetime | None
     evidence: evidence.SearchEvidence
-    changes_since_previous: list[ChangeItem]
+    changes_since_previous: list[LoggedChange]
 
 
 @dataclass(frozen=True)
@@ -56,7 +58,7 @@ class ReportContext:
     provenance: Provenance
     studies: list[CitedStudy]
     searches: list[SearchReport]
-    changes_since_previous: list[ChangeItem]
+    changes_since_previous: list[LoggedChange]
     last_change_id: int | None
     recent_days: int = RECENT_DAYS
 
@@ -100,7 +102,7 @@ def build_context(
     )
 
 
-def _changes(session: Session, *conditions: Any) -> list[ChangeItem]:
+def _changes(session: Session, *conditions: Any) -> list[LoggedChange]:
     holder = (
         select(RecordVersion.version_holder)
         .where(RecordVersion.id == Change.to_version_id)
@@ -109,18 +111,14 @@ def _changes(session: Session, *conditions: Any) -> list[ChangeItem]:
     rows = session.execute(
         select(Change, holder).where(*conditions).order_by(Change.id.desc())
     ).all()
-    return [
-        ChangeItem(c.id, c.nct_id, c.field, c.old_value, c.new_value, c.severity,
-                   c.detected_at, c.search_name, vh)
-        for c, vh in rows
-    ]  # fmt: skip
+    return [logged(c, version_holder=vh) for c, vh in rows]
 
 
 def _cited(
     session: Session,
     cited: StudyConfig,
-    new_changes: list[ChangeItem],
-    recent: list[ChangeItem],
+    new_changes: list[LoggedChange],
+    recent: list[LoggedChange],
     today: date,
 ) -> CitedStudy:
     row = session.get(Study, cited.nct_id)
@@ -144,7 +142,7 @@ def _cited(
 
 
 def _search(
-    session: Session, search: SearchConfig, filename: str, new_changes: list[ChangeItem]
+    session: Session, search: SearchConfig, filename: str, new_changes: list[LoggedChange]
 ) -> SearchReport:
     state = session.get(SearchState, search.name)
     columns = [getattr(Study, c) for c in evidence.COLUMNS]
@@ -168,7 +166,7 @@ def search_report(
     search: SearchConfig,
     filename: str,
     members: list[dict[str, Any]],
-    changes: list[ChangeItem],
+    changes: list[LoggedChange],
     *,
     total_count: int | None,
     capped: bool,

@@ -14,6 +14,7 @@ from typing import Any
 from trialwatch.config import StudyConfig
 from trialwatch.domain import protocol, results
 from trialwatch.domain.appraisal import Appraisal, appraise
+from trialwatch.domain.change import LoggedChange
 from trialwatch.domain.citation import CitationCheck, check_citation
 from trialwatch.domain.claims import ClaimEvidence, claim_evidence
 from trialwatch.domain.fdaaa import ReportingStatus, coverage, reporting_status
@@ -23,19 +24,6 @@ from trialwatch.domain.records import StudySummary, parse_study
 from trialwatch.domain.references import Reference, SeeAlsoLink, parse_references, parse_see_also
 
 TOP_EVENTS = 5
-
-
-@dataclass(frozen=True)
-class ChangeItem:
-    id: int
-    nct_id: str
-    field: str
-    old: str | None
-    new: str | None
-    severity: str
-    detected_at: datetime
-    search_name: str | None
-    version_holder: str | None  # of the version the change led to, when there is one
 
 
 @dataclass(frozen=True)
@@ -74,8 +62,8 @@ class CitedStudy:
     see_also: tuple[SeeAlsoLink, ...] = ()
     more_info: results.MoreInfo | None = None
     dates: protocol.StatusDates | None = None
-    changes_since_previous: list[ChangeItem] = field(default_factory=list)
-    changes_recent: list[ChangeItem] = field(default_factory=list)
+    changes_since_previous: list[LoggedChange] = field(default_factory=list)
+    changes_recent: list[LoggedChange] = field(default_factory=list)
 
 
 def cited_study(
@@ -83,8 +71,8 @@ def cited_study(
     raw: dict[str, Any],
     version: VersionInfo,
     *,
-    changes_since_previous: list[ChangeItem],
-    changes_recent: list[ChangeItem],
+    changes_since_previous: list[LoggedChange],
+    changes_recent: list[LoggedChange],
     today: date,
 ) -> CitedStudy:
     """Pure: everything the study page shows, parsed from one stored record version."""

@@ -14,6 +14,7 @@ from functools import cache
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from trialwatch.domain import wording
+from trialwatch.domain.change_words import change_label, shorten
 from trialwatch.domain.findings import outcome_findings
 from trialwatch.domain.pages import INDEX_PAGE, REGISTRY_URL
 from trialwatch.domain.results import Measurement
@@ -95,12 +96,14 @@ def environment() -> Environment:
         measurement=measurement,
         events=events,
         plain=plain,
+        shorten=shorten,
         severity_tone=lambda s: SEVERITY_TONE.get(s, "info"),
     )
     env.globals.update(
         study_url=lambda nct: REGISTRY_URL.format(nct=nct),
         share=share,
         outcome_findings=outcome_findings,
+        change_label=change_label,
         index_page=INDEX_PAGE,
         link_limit=LINK_LIMIT,
     )

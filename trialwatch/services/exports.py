@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from trialwatch.config import Config
 from trialwatch.domain.results import parse_adverse_events, parse_outcomes
+from trialwatch.domain.summary import FIELD_LABELS, LIST_JOINERS, LISTED_FIELDS
 from trialwatch.errors import UsageError
 from trialwatch.services.result_exports import analysis_rows, baseline_rows
 from trialwatch.store.changelog import ChangeQuery, change_log
@@ -28,32 +29,14 @@ FORMATS = ("csv", "xlsx", "json")
 
 def _study_rows(session: Session) -> Iterator[dict[str, Any]]:
     for s in session.scalars(select(Study).order_by(Study.nct_id)):
+        row: dict[str, Any] = {}
+        for name in LISTED_FIELDS:
+            value = getattr(s, name)
+            if name in LIST_JOINERS:
+                value = LIST_JOINERS[name].join(value or [])
+            row[FIELD_LABELS[name]] = value
         yield {
-            "NCT ID": s.nct_id,
-            "Brief title": s.brief_title,
-            "Official title": s.official_title,
-            "Acronym": s.acronym,
-            "Overall status": s.overall_status,
-            "Why stopped": s.why_stopped,
-            "Phases": ", ".join(s.phases or []),
-            "Study type": s.study_type,
-            "Enrollment": s.enrollment,
-            "Enrollment type": s.enrollment_type,
-            "Lead sponsor": s.lead_sponsor,
-            "Collaborators": "; ".join(s.collaborators or []),
-            "Conditions": "; ".join(s.conditions or []),
-            "Interventions": "; ".join(s.interventions or []),
-            "Start date": s.start_date,
-            "Start date type": s.start_date_type,
-            "Primary completion date": s.primary_completion_date,
-            "Primary completion date type": s.primary_completion_date_type,
-            "Completion date": s.completion_date,
-            "Completion date type": s.completion_date_type,
-            "First posted": s.first_posted,
-            "Has results": s.has_results,
-            "Results first posted": s.results_first_posted,
-            "Last update posted": s.last_update_posted,
-            "Record version": s.version_holder,
+            **row,
             "Stored fields": "full record" if s.scope == "full" else "search summary",
             "Registry page": f"https://clinicaltrials.gov/study/{s.nct_id}",
         }
@@ -142,15 +125,15 @@ def _adverse_event_rows(session: Session) -> Iterator[dict[str, Any]]:
 def _change_rows(session: Session) -> Iterator[dict[str, Any]]:
     for c in change_log(session, ChangeQuery(oldest_first=True)):
         yield {
-            "Detected (UTC)": c["detected_at"],
-            "NCT ID": c["nct_id"],
-            "Brief title": c["brief_title"],
-            "Search": c["search_name"],
-            "Field": c["field"],
-            "Old value": c["old_value"],
-            "New value": c["new_value"],
-            "Severity": c["severity"],
-            "Alert sent (UTC)": c["notified_at"],
+            "Detected (UTC)": c.detected_at,
+            "NCT ID": c.nct_id,
+            "Brief title": c.brief_title,
+            "Search": c.search_name,
+            "Field": c.field,
+            "Old value": c.old,
+            "New value": c.new,
+            "Severity": c.severity,
+            "Alert sent (UTC)": c.notified_at,
         }
 
 

@@ -13,9 +13,11 @@ from sqlalchemy.orm import Session
 
 from trialwatch.domain import protocol
 from trialwatch.domain.appraisal import appraise
+from trialwatch.domain.change import LoggedChange
 from trialwatch.domain.findings import outcome_findings
 from trialwatch.domain.records import parse_study
 from trialwatch.domain.results import parse_more_info, parse_outcomes, parse_participant_flow
+from trialwatch.domain.summary import LIST_JOINERS, LISTED_FIELDS
 from trialwatch.errors import NotFound
 from trialwatch.store.changelog import ChangeQuery, change_log
 from trialwatch.store.models import RecordVersion, SearchHit, Study
@@ -25,6 +27,9 @@ if TYPE_CHECKING:
     from trialwatch.config import Config
 
 LATEST_CHANGES = 10  # how many recent changes `show` lists
+# The study's listed fields (trialwatch.domain.summary), under their own names; the record
+# version is `version`.
+DETAIL_FIELDS = [n for n in LISTED_FIELDS if n not in ("nct_id", "version_holder")]
 
 
 # -- what the commands call -------------------------------------------------------------------
@@ -83,29 +88,7 @@ def study_detail(
     detail: dict[str, Any] = {
         "nct_id": study.nct_id,
         "url": f"https://clinicaltrials.gov/study/{study.nct_id}",
-        "brief_title": study.brief_title,
-        "official_title": study.official_title,
-        "acronym": study.acronym,
-        "overall_status": study.overall_status,
-        "why_stopped": study.why_stopped,
-        "phases": list(study.phases or []),
-        "study_type": study.study_type,
-        "enrollment": study.enrollment,
-        "enrollment_type": study.enrollment_type,
-        "lead_sponsor": study.lead_sponsor,
-        "collaborators": list(study.collaborators or []),
-        "conditions": list(study.conditions or []),
-        "interventions": list(study.interventions or []),
-        "start_date": study.start_date,
-        "start_date_type": study.start_date_type,
-        "primary_completion_date": study.primary_completion_date,
-        "primary_completion_date_type": study.primary_completion_date_type,
-        "completion_date": study.completion_date,
-        "completion_date_type": study.completion_date_type,
-        "first_posted": study.first_posted,
-        "has_results": study.has_results,
-        "results_first_posted": study.results_first_posted,
-        "last_update_posted": study.last_update_posted,
+        **{name: _plain(name, getattr(study, name)) for name in DETAIL_FIELDS},
         "version": study.version_holder,
         "aliases": list(study.aliases or []),
         "scope": study.scope,
@@ -121,6 +104,11 @@ def study_detail(
     full = study.scope == "full"
     detail.update(trust_and_people(raw) if full else {"trust": None, "people": None})
     return detail
+
+
+def _plain(name: str, value: Any) -> Any:
+    """A stored value for JSON: list fields as lists, even when the row holds None."""
+    return list(value or []) if name in LIST_JOINERS else value
 
 
 def trust_and_people(record: dict[str, Any]) -> dict[str, Any]:
@@ -190,9 +178,9 @@ def study_history(session: Session, nct_id: str) -> dict[str, Any] | None:
         .order_by(RecordVersion.version_no)
     )  # fmt: skip
     changes = change_log(session, ChangeQuery(nct_id=stored_id, oldest_first=True))
-    by_version: dict[int | None, list[dict[str, Any]]] = {}
+    by_version: dict[int | None, list[LoggedChange]] = {}
     for change in changes:
-        key = change["to_version_id"] if change["search_name"] is None else None
+        key = change.to_version_id if change.search_name is None else None
         by_version.setdefault(key, []).append(change)
     versions: list[dict[str, Any]] = []
     previous: RecordVersion | None = None

@@ -1,4 +1,4 @@
-"""The change log as plain dicts: every field change and search entry/exit, filtered."""
+"""The change log: every field change and search entry/exit, filtered, as LoggedChange."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from trialwatch.domain.change import LoggedChange
 from trialwatch.domain.severity import SEVERITIES, severity_rank
 from trialwatch.store.models import Change, Study
 from trialwatch.store.reader import reading
@@ -29,7 +30,7 @@ class ChangeQuery:
     unnotified: bool = False  # only changes no e-mail digest has carried yet
 
 
-def change_log(session: Session, query: ChangeQuery) -> list[dict[str, Any]]:
+def change_log(session: Session, query: ChangeQuery) -> list[LoggedChange]:
     """Changes newest first (or oldest first), each with the study's title for context."""
     stmt = select(Change, Study.brief_title).outerjoin(Study, Study.nct_id == Change.nct_id)
     if query.since is not None:
@@ -45,27 +46,29 @@ def change_log(session: Session, query: ChangeQuery) -> list[dict[str, Any]]:
     stmt = stmt.order_by(*order)
     if query.limit is not None:
         stmt = stmt.limit(query.limit)
-    return [change_dict(change, title) for change, title in session.execute(stmt)]
+    return [logged(change, brief_title=title) for change, title in session.execute(stmt)]
 
 
-def change_dict(change: Change, brief_title: str | None = None) -> dict[str, Any]:
-    return {
-        "id": change.id,
-        "detected_at": change.detected_at,
-        "nct_id": change.nct_id,
-        "brief_title": brief_title,
-        "search_name": change.search_name,
-        "field": change.field,
-        "old_value": change.old_value,
-        "new_value": change.new_value,
-        "severity": change.severity,
-        "from_version_id": change.from_version_id,
-        "to_version_id": change.to_version_id,
-        "refresh_run_id": change.refresh_run_id,
-        "notified_at": change.notified_at,
-    }
+def logged(change: Change, **extra: Any) -> LoggedChange:
+    """A stored change row as the one change type (`extra`: the study's title, a version)."""
+    return LoggedChange(
+        field=change.field,
+        old=change.old_value,
+        new=change.new_value,
+        severity=change.severity,
+        context=change.context if isinstance(change.context, dict) else None,
+        nct_id=change.nct_id,
+        id=change.id,
+        detected_at=change.detected_at,
+        run_id=change.refresh_run_id,
+        search_name=change.search_name,
+        from_version_id=change.from_version_id,
+        to_version_id=change.to_version_id,
+        notified_at=change.notified_at,
+        **extra,
+    )
 
 
-def get_changes(config: Config, query: ChangeQuery) -> list[dict[str, Any]]:
+def get_changes(config: Config, query: ChangeQuery) -> list[LoggedChange]:
     with reading(config.database_url, config.path) as session:
         return change_log(session, query)

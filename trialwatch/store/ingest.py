@@ -14,7 +14,8 @@ from typing import Any
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
-from trialwatch.domain.changes import FieldChange, diff_records
+from trialwatch.domain.change import LoggedChange
+from trialwatch.domain.changes import diff_records
 from trialwatch.domain.records import StudySummary, canonical_record, parse_study
 from trialwatch.store import engine as store
 from trialwatch.store.models import Change, RecordVersion, SearchHit, Study
@@ -105,10 +106,9 @@ def ingest_records(
         study_rows.append(row)
         if prev is not None and prev.scope == scope and prev.study_hash != study_hash:
             old = store.version_raw(session, prev.id)
-            change_rows.extend(
-                _change_row(summary.nct_id, change, prev.id, version_id, now, run_id)
-                for change in diff_records(old, record)
-            )
+            where = {"nct_id": summary.nct_id, "from_version_id": prev.id,
+                     "to_version_id": version_id, "detected_at": now, "run_id": run_id}  # fmt: skip
+            change_rows += [c.logged(**where).row() for c in diff_records(old, record)]
     # current state: a known study keeps its original first_seen
     store.upsert(session, Study, study_rows, keep=("first_seen",))
     if change_rows:
@@ -125,29 +125,6 @@ def _insert_versions(session: Session, rows: list[dict[str, Any]]) -> list[int]:
         insert(RecordVersion).returning(RecordVersion.id, sort_by_parameter_order=True), rows
     )
     return [r[0] for r in result]
-
-
-def _change_row(
-    nct: str,
-    change: FieldChange,
-    from_id: int | None,
-    to_id: int | None,
-    now: datetime,
-    run_id: int | None,
-    search: str | None = None,
-) -> dict[str, Any]:
-    return {
-        "nct_id": nct,
-        "search_name": search,
-        "field": change.field,
-        "old_value": change.old,
-        "new_value": change.new,
-        "severity": change.severity,
-        "from_version_id": from_id,
-        "to_version_id": to_id,
-        "detected_at": now,
-        "refresh_run_id": run_id,
-    }
 
 
 @dataclass
@@ -202,15 +179,26 @@ def update_membership(
                 .values(present=False, left_at=now)
             )
     if not baseline:
-        changes = [
-            _change_row(n, FieldChange("search", None, f"entered {search}", "notable"),
-                        None, None, now, run_id, search)
-            for n in delta.entered
-        ] + [
-            _change_row(n, FieldChange("search", f"in {search}", f"left {search}", "minor"),
-                        None, None, now, run_id, search)
-            for n in delta.left
-        ]  # fmt: skip
+        entered = LoggedChange(
+            "search",
+            None,
+            f"entered {search}",
+            "notable",
+            detected_at=now,
+            run_id=run_id,
+            search_name=search,
+        )
+        left = LoggedChange(
+            "search",
+            f"in {search}",
+            f"left {search}",
+            "minor",
+            detected_at=now,
+            run_id=run_id,
+            search_name=search,
+        )
+        changes = [entered.logged(nct_id=n).row() for n in delta.entered]
+        changes += [left.logged(nct_id=n).row() for n in delta.left]
         if changes:
             session.execute(insert(Change), changes)
     return delta

@@ -154,6 +154,8 @@ class Change(Base):
     old_value: Mapped[str | None] = mapped_column(Text)
     new_value: Mapped[str | None] = mapped_column(Text)
     severity: Mapped[str] = mapped_column(String(10))
+    # what a results or protocol fact is about: outcome, arm, row, event (codes kept)
+    context: Mapped[dict[str, Any] | None]
     from_version_id: Mapped[int | None] = mapped_column(Integer)
     to_version_id: Mapped[int | None] = mapped_column(Integer)
     detected_at: Mapped[datetime]

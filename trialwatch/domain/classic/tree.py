@@ -45,7 +45,9 @@ class Seen:
         out: list[str] = []
 
         def walk(elem: ET.Element, path: str) -> None:
-            out.extend(f"{path}@{a}" for a in elem.attrib if (id(elem), a) not in self.attributes)
+            if elem.attrib:
+                key = id(elem)
+                out.extend(f"{path}@{a}" for a in elem.attrib if (key, a) not in self.attributes)
             for child in elem:  # the parser leaves comments out of the tree
                 child_path = f"{path}/{child.tag}"
                 if id(child) in self.elements:
@@ -129,6 +131,8 @@ def line_text(raw: str | None) -> str | None:
     """Text with each line stripped and runs of spaces collapsed; line breaks kept."""
     if raw is None:
         return None
+    if "\n" not in raw:  # most values are one line
+        return " ".join(raw.split()) or None
     lines = [" ".join(line.split()) for line in raw.strip().splitlines()]
     text = "\n".join(lines).strip()
     return text or None

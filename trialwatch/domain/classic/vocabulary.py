@@ -4,6 +4,7 @@ the parse problems, never guessed."""
 
 from __future__ import annotations
 
+import functools
 import re
 
 from trialwatch.domain.classic.tree import Node
@@ -190,8 +191,16 @@ def group_id(node: Node, raw: str | None, prefix: str) -> str | None:
     """Classic `O1`/`E1`/`P1`/`B1` -> v2 `OG000`/`EG000`/`FG000`/`BG000` (same order)."""
     if raw is None:
         return None
-    m = re.fullmatch(r"[A-Z](\d{1,3})", raw)
-    if not m or int(m.group(1)) < 1:
+    found = _v2_group_id(raw, prefix)
+    if found is None:
         node.problem(f"{node.path}@group_id: unexpected group id {raw!r:.40}, kept as written")
         return raw
+    return found
+
+
+@functools.lru_cache(maxsize=4096)
+def _v2_group_id(raw: str, prefix: str) -> str | None:
+    m = re.fullmatch(r"[A-Z](\d{1,3})", raw)
+    if not m or int(m.group(1)) < 1:
+        return None
     return f"{prefix}{int(m.group(1)) - 1:03d}"

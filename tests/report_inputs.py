@@ -52,6 +52,7 @@ def cited(nct: str, cited_as: str, record: dict[str, Any] | None = None, **kw: A
         changes_since_previous=kw.pop("changes_since_previous", []),
         changes_recent=kw.pop("changes_recent", []),
         today=TODAY,
+        flags=kw.pop("flags", None),
     )
 
 
@@ -79,17 +80,34 @@ def change(
                         version_holder="2024-01-03")  # fmt: skip
 
 
+def results_edits() -> list[LoggedChange]:
+    """The changes the diff finds in two SYNTHETIC edits of the real NCT00763412 (a BMI value
+    in one arm, a new serious adverse event), logged as the store would log them."""
+    from tests import synthetic_edits as edits
+    from trialwatch.domain.changes import diff_records
+
+    base = study("NCT00763412")
+    found = diff_records(base, edits.bmi_value_changed()) + diff_records(
+        base, edits.new_serious_event()
+    )
+    return [
+        c.logged(nct_id="NCT00763412", id=9 + i, detected_at=FETCHED, version_holder="2024-01-03")
+        for i, c in enumerate(found)
+    ]
+
+
 def fixed_context(data_timestamp: str | None = "2026-11-25T09:00:05") -> ReportContext:
     """Three real cited studies (results, results with NA, none) and two real searches."""
     status_change = change(7, "NCT00763412", "overall_status", "ACTIVE_NOT_RECRUITING",
                            "COMPLETED", "notable")  # fmt: skip
+    results_changes = results_edits()
     studies = [
         cited("NCT02552212", "2017 - Clinical Trial Provided by UCB Pharma"),
         cited(
             "NCT00763412",
             "2012 - Clinical Trial Provided by Washington University",
-            changes_since_previous=[status_change],
-            changes_recent=[status_change],
+            changes_since_previous=[*results_changes, status_change],
+            changes_recent=[*results_changes, status_change],
         ),
         cited("NCT03630471", "2019 - Clinical Trial Provided by Sangath"),
     ]

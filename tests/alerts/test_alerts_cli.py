@@ -113,4 +113,5 @@ def test_unnotified_says_when_email_is_off(ctgov, make_config, db_url, monkeypat
     code, out, err = run_cli(monkeypatch, capsys, "--config", str(path), "changes", "--unnotified")
     assert code == 0
     assert "E-mail alerts are off" in err
-    assert "TERMINATED" in out and "brief_title" not in out  # notable and up only
+    assert "Terminated (stopped early)" in out  # in words
+    assert "Brief title" not in out  # notable and up only

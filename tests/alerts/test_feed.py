@@ -74,7 +74,7 @@ def test_feed_after_changes_parses_and_validates(ctgov, make_config, db_url):
     assert parsed.bozo == 0, parsed.get("bozo_exception")
     assert parsed.version == "atom10"
     assert parsed.feed.title == "Clinical trial evidence summary: changes"
-    assert [e.title for e in parsed.entries] == ["NCT02552212 (critical): status, why stopped"]
+    assert [e.title for e in parsed.entries] == ["NCT02552212 (critical): terminated; Why stopped"]
     entry = parsed.entries[0]
     assert entry.id.startswith("urn:uuid:")
     links = {link.rel: link.href for link in entry.links}
@@ -84,7 +84,7 @@ def test_feed_after_changes_parses_and_validates(ctgov, make_config, db_url):
     }
     assert [t.term for t in entry.tags] == ["critical"]
     html = entry.content[0].value
-    assert "status: COMPLETED &#8594; TERMINATED" in html
+    assert "Overall status: Completed → Terminated (stopped early)" in html
     assert "&lt;script&gt;alert('x')&lt;/script&gt; &amp; &lt;b&gt;funding" in html
     assert 'Certolizumab &lt;img src=x onerror="alert(1)"&gt; study' in html
     # feedparser sanitises what it hands out, so check the HTML exactly as any reader gets it
@@ -109,16 +109,16 @@ def test_entry_ids_are_stable_and_the_feed_keeps_the_newest_entries(ctgov, make_
     _refresh_with(ctgov, cfg, _with_status("RECRUITING"))
     second = feedparser.parse(path.read_bytes()).entries
     assert second[1].id == first[0].id  # the same run and study keep their id
-    assert second[1].title == first[0].title == "NCT02552212 (critical): status"
+    assert second[1].title == first[0].title == "NCT02552212 (critical): suspended"
     _refresh_with(ctgov, cfg, _with_status("TERMINATED"))
     third = feedparser.parse(path.read_bytes())
     assert third.bozo == 0
     assert [e.title for e in third.entries] == [
-        "NCT02552212 (critical): status",  # RECRUITING -> TERMINATED
-        "NCT02552212 (notable): status",  # SUSPENDED -> RECRUITING
+        "NCT02552212 (critical): terminated",  # RECRUITING -> TERMINATED
+        "NCT02552212 (notable): Overall status",  # SUSPENDED -> RECRUITING
     ]  # the oldest (COMPLETED -> SUSPENDED) fell off: feed_entries = 2
     assert [e.id for e in third.entries] == [third.entries[0].id, second[0].id]
-    assert "RECRUITING &#8594; TERMINATED" in third.entries[0].content[0].value
+    assert "Recruiting → Terminated (stopped early)" in third.entries[0].content[0].value
     assert third.feed.updated == third.entries[0].updated
 
 
@@ -182,7 +182,7 @@ def test_control_characters_from_the_registry_do_not_break_the_xml(ctgov, make_c
     validate_atom(data)
     parsed = feedparser.parse(data)
     assert parsed.bozo == 0
-    assert "why stopped: Sponsor decision" in parsed.entries[0].content[0].value
+    assert "Why stopped: Sponsor decision" in parsed.entries[0].content[0].value
 
 
 def test_entries_link_to_pages_the_report_really_has(ctgov, make_config, db_url):
@@ -215,8 +215,8 @@ def test_entries_link_to_pages_the_report_really_has(ctgov, make_config, db_url)
         e.title: next(link.href for link in e.links if link.rel == "alternate") for e in entries
     }
     assert alternate == {
-        "NCT02552212 (critical): status, why stopped": "study-NCT02552212.html",
-        "NCT06171568 (notable): related search": "search-ketamine-depression.html",
+        "NCT02552212 (critical): terminated; Why stopped": "study-NCT02552212.html",
+        "NCT06171568 (notable): Related search": "search-ketamine-depression.html",
     }
     for href in alternate.values():
         assert (cfg.report_dir / href).is_file(), href

@@ -58,7 +58,8 @@ def test_one_notice_per_study_per_run_newest_first():
     ]
     run1 = notices[2]
     assert run1.severity == "critical"
-    assert run1.headline() == "NCT02552212 (critical): status, why stopped"
+    # critical changes lead, in a few words (the status "B" here), then what else changed
+    assert run1.headline() == "NCT02552212 (critical): b; Why stopped"
     assert run1.report_url("") == "study-NCT02552212.html"
     assert run1.report_url("https://x.example/tw/") == "https://x.example/tw/study-NCT02552212.html"
     assert notices[3].report_url("") == "index.html" and notices[3].title is None

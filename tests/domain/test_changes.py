@@ -65,13 +65,30 @@ def test_start_date_moves(new_date, severity):
     assert (change.old, change.new, change.severity) == ("2015-09", new_date, severity)
 
 
-def test_primary_outcome_edit_is_notable_and_other_modules_are_caught():
+def test_primary_outcome_time_frame_and_eligibility_edits_are_named():
+    """SYNTHETIC edit of the real NCT02552212 (last update posted after its primary completion,
+    2018-05): a primary outcome's time frame and the minimum age edited."""
+    before = study("NCT02552212")
     after = study("NCT02552212")
     after["protocolSection"]["outcomesModule"]["primaryOutcomes"][0]["timeFrame"] = "Week 104"
     after["protocolSection"]["eligibilityModule"]["minimumAge"] = "21 Years"
-    changes = _by_field(diff_records(study("NCT02552212"), after))
-    assert changes["primary_outcomes"].severity == "notable"
-    assert changes["protocolSection.eligibilityModule"].severity == "minor"
+    changes = _by_field(diff_records(before, after))
+    frame = changes["primary_outcome_time_frame"]
+    assert (frame.old, frame.new) == ("Week 52", "Week 104")
+    assert frame.severity == "critical" and frame.context["flag"] == "after_primary_completion"
+    age = changes["eligibility_minimum_age"]
+    assert (age.old, age.new, age.severity) == ("18 Years", "21 Years", "minor")
+    assert not any(f.startswith("protocolSection.") for f in changes)  # named, not "edited"
+
+
+def test_an_edit_not_read_by_content_is_still_reported():
+    """SYNTHETIC edit of the real NCT02552212: the brief summary rewritten."""
+    after = study("NCT02552212")
+    after["protocolSection"]["descriptionModule"]["briefSummary"] = "Rewritten."
+    change = _by_field(diff_records(study("NCT02552212"), after))[
+        "protocolSection.descriptionModule"
+    ]
+    assert (change.new, change.severity) == ("edited", "minor")
 
 
 def test_partial_dates():

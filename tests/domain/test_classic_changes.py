@@ -39,14 +39,14 @@ def test_nct00088699_2018_to_2020() -> None:
         "Depression; Mood Disorders; Bipolar Depression; Major Depresssion"
     )
     assert changes["conditions"].new == "Depression; Mood Disorders; Major Depresssion"
-    assert (changes["interventions"].old, changes["interventions"].new) == (
-        "DRUG: Ketamine; DRUG: Riluzole", "DRUG: Ketamine; DRUG: Placebo",
-    )  # fmt: skip
-    primary = changes["primary_outcomes"]
-    assert primary.severity == "notable"
+    assert changes["intervention_removed"].old == "DRUG: Riluzole"
+    assert changes["intervention_added"].new == "DRUG: Placebo"
+    primary = changes["primary_outcome_replaced"]  # after primary completion (2017-07-31)
+    assert primary.severity == "critical"
     assert primary.old.startswith("Efficacy (reduction from baseline in Montgomery Asberg")
-    assert primary.new == (
-        "MADRS Score - Baseline | Baseline; MADRS Score - Day 1 Following Intervention | Day 1"
+    assert primary.new == "MADRS Score - Baseline (time frame: Baseline)"
+    assert changes["primary_outcome_added"].new == (
+        "MADRS Score - Day 1 Following Intervention (time frame: Day 1)"
     )
     assert (changes["results"].new, changes["results"].severity) == (
         "posted 2018-10-12", "critical",
@@ -78,12 +78,12 @@ def test_nct01558063_2018_to_2020() -> None:
                                                                      "notable")  # fmt: skip
     kind = changes["primary_completion_date_type"]
     assert (kind.old, kind.new) == ("ESTIMATED", "ACTUAL")
-    assert changes["primary_outcomes"].old == (
-        "Change of score on Hamilton Depression Rating Scale (HDRS-24) | "
-        "Baseline and Day 1 (post ketamine)"
+    assert changes["primary_outcome_replaced"].old == (
+        "Change of score on Hamilton Depression Rating Scale (HDRS-24) "
+        "(time frame: Baseline and Day 1 (post ketamine))"
     )
-    assert changes["primary_outcomes"].new == (
-        "Number of Responders 24-hours Post-ketamine Infusion | Day 1 (post ketamine)"
+    assert changes["primary_outcome_replaced"].new == (
+        "Number of Responders 24-hours Post-ketamine Infusion (time frame: Day 1 (post ketamine))"
     )
     assert changes["results"].new == "posted 2019-07-16"
     assert changes["protocolSection.contactsLocationsModule"].new == "edited"  # new PI

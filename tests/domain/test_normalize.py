@@ -102,7 +102,11 @@ def test_a_real_edit_is_still_found_through_the_format() -> None:
         "Significant ECG abnormalities", "Any ECG abnormality"
     )
     changes = diff_records(record, _as_history_html(edited))
-    assert [(c.field, c.new) for c in changes] == [("protocolSection.eligibilityModule", "edited")]
+    assert [c.field for c in changes] == ["eligibility_criteria"]
+    criteria = module["eligibilityCriteria"]
+    # the sentence that changed, not the whole text (the normal form has no list breaks)
+    assert "Significant ECG abnormalities" in changes[0].old and len(changes[0].old) < len(criteria)
+    assert "Any ECG abnormality" in changes[0].new and "Significant ECG" not in changes[0].new
 
 
 def test_the_real_history_body_against_its_markdown_form() -> None:
@@ -120,7 +124,7 @@ def test_the_real_history_body_against_its_markdown_form() -> None:
     assert "SpO2 </= 94%" in module["eligibilityCriteria"]  # `&lt;&#x2F;=` in the body
     assert diff_records(body, markdown) == []
     module["minimumAge"] = "12 Years"  # SYNTHETIC edit: still a change
-    assert [c.field for c in diff_records(body, markdown)] == ["protocolSection.eligibilityModule"]
+    assert [c.field for c in diff_records(body, markdown)] == ["eligibility_minimum_age"]
 
 
 def test_references_can_be_left_out_between_history_versions() -> None:

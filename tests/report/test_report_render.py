@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import html
 import re
+from dataclasses import replace
 from typing import Any
 
 import pytest
 
 from tests.conftest import study
-from tests.report_inputs import PHELAN_PAGE, cited, fixed_context, search, summary_rows
+from tests.report_inputs import NOW, PHELAN_PAGE, cited, fixed_context, search, summary_rows
+from trialwatch.domain.change import LoggedChange
+from trialwatch.domain.history_flags import HistoryFlag
 from trialwatch.report.render import (
     environment,
     render_index,
@@ -107,8 +110,48 @@ def test_no_results_note_and_partial_dates() -> None:
 def test_changes_since_previous_report_and_recent() -> None:
     ctx = fixed_context()
     text = _text(render_study(ctx, ctx.studies[1]))
-    assert "ACTIVE_NOT_RECRUITING" in text and "notable" in text
+    assert "Overall status Running, no longer recruiting Completed" in " ".join(text.split())
+    assert "ACTIVE_NOT_RECRUITING" not in text  # codes in words
     assert "In the last 90 days" in text
+
+
+def test_results_changes_name_the_outcome_the_arm_and_both_values_grouped() -> None:
+    ctx = fixed_context()
+    page = render_study(ctx, ctx.studies[1])
+    text = " ".join(_text(page).split())
+    assert (
+        "Primary outcome “BMI” (2 year/end of study), arm “2. Repaglinide”, value 21.19 19.19"
+        in text
+    )
+    assert "Serious adverse event “Pancreatitis” (Gastrointestinal disorders) appeared" in text
+    assert "Placebo: 0 / 8; Repaglinide: 1 / 8" in text
+    assert "Arm “Repaglinide”, participants with serious adverse events" in text
+
+
+def test_index_banner_links_critical_changes_of_cited_studies() -> None:
+    ctx = fixed_context()
+    assert "Critical changes" not in render_index(ctx)  # only notable changes so far
+    stopped = LoggedChange("overall_status", "COMPLETED", "TERMINATED", "critical",
+                           nct_id="NCT00763412", id=20, detected_at=NOW)  # fmt: skip
+    page = render_index(replace(ctx, changes_since_previous=[stopped, *ctx.changes_since_previous]))
+    start = page.index('<section class="banner"')
+    banner = page[start : page.index("</section>", start)]
+    assert '<a href="study-NCT00763412.html">NCT00763412</a>: terminated' in banner
+    assert "resultsSection" not in page and "outcome_value" not in page
+
+
+def test_study_page_shows_the_flags_from_its_history() -> None:
+    flag = HistoryFlag("enrollment_vs_first_plan", "Enrollment 76 planned → 38 actual (50% of "
+                       "the plan) (versions 1 and 2)", (1, 2))  # fmt: skip
+    ctx = fixed_context()
+    page = render_study(ctx, cited("NCT00763412", "", flags=[flag]))
+    panel = page[page.index('<section id="trust">') :]
+    assert "From the record's history" in panel
+    assert "Enrollment against the first registered figure: Enrollment 76 planned → 38 actual" in (
+        panel
+    )
+    read_none = render_study(ctx, cited("NCT00763412", "", flags=[]))
+    assert "nothing flagged" in read_none
 
 
 def test_search_page_counts_new_entries_and_charts() -> None:

@@ -83,7 +83,7 @@ def test_render_writes_pages_with_provenance_and_logs_the_run(clinic: Any, db_ur
 def test_changes_since_the_previous_report(clinic: Any, ctgov: Any, db_url: str) -> None:
     services.render_report(clinic)
     first = (clinic.report_dir / "study-NCT02552212.html").read_text(encoding="utf-8")
-    assert "TERMINATED" not in first
+    assert "Terminated (stopped early)" not in first
     # SYNTHETIC variant of the real record: the sponsor stops the study.
     stopped = study("NCT02552212")
     status = stopped["protocolSection"]["statusModule"]
@@ -96,16 +96,22 @@ def test_changes_since_the_previous_report(clinic: Any, ctgov: Any, db_url: str)
     services.render_report(clinic)
     second = (clinic.report_dir / "study-NCT02552212.html").read_text(encoding="utf-8")
     since = second.split("Since the previous report")[1].split("In the last 90 days")[0]
-    assert "TERMINATED" in since and "critical" in since
+    assert "Terminated (stopped early)" in since and "critical" in since  # in words
     assert "Synthetic: sponsor decision" in second
-    assert "TERMINATED" in (clinic.report_dir / "index.html").read_text(encoding="utf-8")
+    index = (clinic.report_dir / "index.html").read_text(encoding="utf-8")
+    banner = index[index.index('<section class="banner"') :]
+    assert banner.index('<a href="study-NCT02552212.html">NCT02552212</a>: terminated') < (
+        banner.index("</section>")
+    )  # the critical change leads the index, linked to the study's page
 
     services.render_report(clinic)  # nothing new since the second report
     third = (clinic.report_dir / "study-NCT02552212.html").read_text(encoding="utf-8")
     since = third.split("Since the previous report")[1].split("In the last 90 days")[0]
-    assert "TERMINATED" not in since and "No changes." in since
+    assert "Terminated (stopped early)" not in since and "No changes." in since
+    index = (clinic.report_dir / "index.html").read_text(encoding="utf-8")
+    assert '<section class="banner"' not in index  # nothing critical since the second report
     recent = third.split("In the last 90 days")[1]
-    assert "TERMINATED" in recent  # still in the 90-day log
+    assert "Terminated (stopped early)" in recent  # still in the 90-day log
     runs = _report_runs(db_url)
     assert len(runs) == 3 and runs[1][0] is not None and runs[1][0] == runs[2][0]
 

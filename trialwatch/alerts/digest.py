@@ -12,8 +12,9 @@ from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid, parseaddr
 
 from trialwatch import __version__
-from trialwatch.alerts.notices import StudyNotice, change_label, shorten
+from trialwatch.alerts.notices import StudyNotice
 from trialwatch.config import EmailConfig
+from trialwatch.domain.change_words import change_sentence
 from trialwatch.domain.text import clean_text
 from trialwatch.report.templating import environment
 
@@ -102,11 +103,7 @@ def _plain(
     for notice in notices:
         heading = notice.nct_id + (f": {clean_text(notice.title)}" if notice.title else "")
         lines.append(heading)
-        for c in notice.changes:
-            values = (
-                f"{shorten(c.old)} -> {shorten(c.new)}" if c.old is not None else shorten(c.new)
-            )
-            lines.append(f"  {c.severity:<8}  {change_label(c)}: {values}")
+        lines += [f"  {c.severity:<8}  {change_sentence(c, short=True)}" for c in notice.changes]
         lines.append(f"  ClinicalTrials.gov: {notice.registry_url}")
         if report_url:
             lines.append(f"  Report: {notice.report_url(report_url)}")

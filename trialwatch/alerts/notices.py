@@ -16,6 +16,7 @@ from pathlib import Path
 from trialwatch.domain.change import LoggedChange
 from trialwatch.domain.change_words import MAX_VALUE_CHARS as MAX_VALUE_CHARS
 from trialwatch.domain.change_words import change_label as change_label
+from trialwatch.domain.change_words import critical_words, field_words
 from trialwatch.domain.change_words import shorten as shorten
 from trialwatch.domain.pages import INDEX_PAGE, REGISTRY_URL
 from trialwatch.domain.severity import SEVERITIES, severity_rank
@@ -44,8 +45,12 @@ class StudyNotice:
         return join_url(base, self.page)
 
     def headline(self) -> str:
-        labels = list(dict.fromkeys(change_label(c) for c in self.changes))
-        return f"{self.nct_id} ({self.severity}): {', '.join(labels)}"
+        """Critical changes first, in a few words each; then what else changed."""
+        critical = [critical_words(c) for c in self.changes if c.severity == "critical"]
+        rest = [field_words(c) for c in self.changes if c.severity != "critical"]
+        lead = "; ".join(dict.fromkeys(critical))
+        others = ", ".join(dict.fromkeys(rest))
+        return f"{self.nct_id} ({self.severity}): " + "; ".join(p for p in (lead, others) if p)
 
 
 def at_or_above(min_severity: str) -> list[str]:

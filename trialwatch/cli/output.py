@@ -65,15 +65,25 @@ def _cut(text: str, width: int) -> str:
 
 
 def table(
-    rows: Sequence[dict[str, Any]], columns: Sequence[tuple[str, str]], *, tty: bool | None = None
+    rows: Sequence[dict[str, Any]],
+    columns: Sequence[tuple[str, str]],
+    *,
+    tty: bool | None = None,
+    uncut: frozenset[str] = frozenset(),
 ) -> str:
-    """Rows as text: `columns` are (key, heading). Aligned on a terminal, TSV otherwise."""
+    """Rows as text: `columns` are (key, heading). Aligned on a terminal, TSV otherwise.
+
+    On a terminal long cells are cut, except in the `uncut` columns (what a row is about)."""
     tty = is_tty() if tty is None else tty
     headings = [heading for _, heading in columns]
     body = [[cell(row.get(key)) for key, _ in columns] for row in rows]
     if not tty:
         return "\n".join("\t".join(line) for line in [headings, *body])
-    body = [[_cut(text, MAX_CELL) for text in line] for line in body]
+    keep = [key in uncut for key, _ in columns]
+    body = [
+        [text if whole else _cut(text, MAX_CELL) for text, whole in zip(line, keep, strict=True)]
+        for line in body
+    ]
     widths = [max(len(line[i]) for line in [headings, *body]) for i in range(len(columns))]
     out = [
         "  ".join(text.ljust(w) for text, w in zip(line, widths, strict=True)).rstrip()

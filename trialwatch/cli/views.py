@@ -11,18 +11,17 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from trialwatch.cli.change_views import (
+    CHANGE_COLUMNS,
+    SEARCH_CHANGE_COLUMNS,
+    VERSION_CHANGE_COLUMNS,
+    change_row,
+    change_table,
+    flags_text,
+)
 from trialwatch.cli.output import cell, fields, table
 from trialwatch.domain.change import LoggedChange
 
-CHANGE_COLUMNS = (
-    ("detected_at", "Detected (UTC)"),
-    ("severity", "Severity"),
-    ("nct_id", "NCT ID"),
-    ("field", "Field"),
-    ("old_value", "Old"),
-    ("new_value", "New"),
-    ("brief_title", "Study"),
-)
 SEARCH_COLUMNS = (
     ("nct_id", "NCT ID"),
     ("overall_status", "Status"),
@@ -93,10 +92,10 @@ def study_text(d: dict[str, Any]) -> str:
         parts.append(trust_text(d["trust"]))
     if d.get("people"):
         parts.append(people_text(d["people"]))
+    parts += flags_text(d["flags"])
     if d["latest_changes"]:
         parts.append("Latest changes:")
-        rows = [c.as_json() for c in d["latest_changes"]]
-        parts.append(_indent(table(rows, CHANGE_COLUMNS[:-1], tty=True)))
+        parts.append(_indent(change_table(d["latest_changes"], CHANGE_COLUMNS[:-1], tty=True)))
     return "\n\n".join(parts)
 
 
@@ -213,20 +212,18 @@ def history_text(h: dict[str, Any]) -> str:
         elif v["derived_only"]:
             body = "only the registry's derived metadata changed (no change to the study)"
         elif v["changes"]:
-            rows = [c.as_json() for c in v["changes"]]
-            body = table(rows, CHANGE_COLUMNS[1:2] + CHANGE_COLUMNS[3:6], tty=True)
+            body = change_table(v["changes"], VERSION_CHANGE_COLUMNS, tty=True)
         else:
             body = "no field-level change recorded (different stored fields)"
         parts.append(head + "\n" + _indent(body))
     if h["search_changes"]:
-        columns = (("detected_at", "Detected (UTC)"), ("new_value", "Change"))
-        rows = [c.as_json() for c in h["search_changes"]]
-        parts.append(_section("Search membership", rows, columns))
+        rows = [change_row(c) for c in h["search_changes"]]
+        parts.append(_section("Search membership", rows, SEARCH_CHANGE_COLUMNS))
     return "\n\n".join(parts)
 
 
 def changes_text(changes: list[LoggedChange]) -> str:
-    return table([c.as_json() for c in changes], CHANGE_COLUMNS)
+    return change_table(changes)
 
 
 def search_text(outcome: dict[str, Any]) -> str:

@@ -5,6 +5,8 @@ The README lists these rules one line each; tests/domain/test_change_rules.py ho
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from trialwatch.domain.dates import to_date
 
 STOPPED = frozenset({"TERMINATED", "SUSPENDED", "WITHDRAWN"})
@@ -30,3 +32,28 @@ def date_severity(before: str | None, after: str | None) -> str:
     if d1 is None or d2 is None:
         return "notable"
     return "notable" if abs((d2 - d1).days) >= DATE_NOTABLE_DAYS else "minor"
+
+
+@dataclass(frozen=True)
+class PrimaryOutcomeRating:
+    severity: str
+    flag: str | None = None  # "after_start" or "after_primary_completion"
+    reference: str | None = None  # the registered date the change came after
+
+
+def primary_outcome_rating(
+    changed_on: str | None, start: str | None, primary_completion: str | None
+) -> PrimaryOutcomeRating:
+    """A changed primary outcome: notable; after the start date, notable with a flag; after the
+    primary completion date (as the later version registers it, actual or anticipated),
+    critical. `changed_on` is the later version's last-update date; a partial reference date
+    counts from its last day, so a change in the month a study started is not called later."""
+    when = to_date(changed_on)
+    if when is not None:
+        completion = to_date(primary_completion, month_end=True)
+        if completion is not None and when > completion:
+            return PrimaryOutcomeRating("critical", "after_primary_completion", primary_completion)
+        started = to_date(start, month_end=True)
+        if started is not None and when > started:
+            return PrimaryOutcomeRating("notable", "after_start", start)
+    return PrimaryOutcomeRating("notable")

@@ -23,6 +23,7 @@ from trialwatch.store import engine as store
 from trialwatch.store.changelog import logged
 from trialwatch.store.models import Change, RecordVersion, SearchHit, SearchState, Study
 from trialwatch.store.runlog import since_last_success
+from trialwatch.store.versions import study_flags
 
 RECENT_DAYS = 90
 __all__ = [
@@ -138,6 +139,7 @@ def _cited(
         changes_since_previous=[c for c in new_changes if c.nct_id == cited.nct_id],
         changes_recent=[c for c in recent if c.nct_id == cited.nct_id],
         today=today,
+        flags=study_flags(session, cited.nct_id),
     )
 
 

@@ -13,12 +13,13 @@ from typing import Any
 
 from trialwatch.config import StudyConfig
 from trialwatch.domain import protocol, results
-from trialwatch.domain.appraisal import Appraisal, appraise
+from trialwatch.domain.appraisal import Appraisal, TrustItem, appraise, with_history_flags
 from trialwatch.domain.change import LoggedChange
 from trialwatch.domain.citation import CitationCheck, check_citation
 from trialwatch.domain.claims import ClaimEvidence, claim_evidence
 from trialwatch.domain.fdaaa import ReportingStatus, coverage, reporting_status
 from trialwatch.domain.findings import OutcomeFindings, primary_findings
+from trialwatch.domain.history_flags import HistoryFlag
 from trialwatch.domain.pages import STUDY_PAGE
 from trialwatch.domain.records import StudySummary, parse_study
 from trialwatch.domain.references import Reference, SeeAlsoLink, parse_references, parse_see_also
@@ -64,6 +65,7 @@ class CitedStudy:
     dates: protocol.StatusDates | None = None
     changes_since_previous: list[LoggedChange] = field(default_factory=list)
     changes_recent: list[LoggedChange] = field(default_factory=list)
+    flags: tuple[HistoryFlag, ...] | None = None  # from every stored version; None: not read
 
 
 def cited_study(
@@ -74,6 +76,7 @@ def cited_study(
     changes_since_previous: list[LoggedChange],
     changes_recent: list[LoggedChange],
     today: date,
+    flags: list[HistoryFlag] | None = None,
 ) -> CitedStudy:
     """Pure: everything the study page shows, parsed from one stored record version."""
     summary = parse_study(raw)
@@ -95,23 +98,14 @@ def cited_study(
         flow=flow,
         adverse_events=adverse,
         top_events=results.most_frequent_events(adverse, TOP_EVENTS) if adverse else {},
-        reporting=reporting_status(
-            summary.primary_completion_date,
-            summary.primary_completion_date_type,
-            summary.results_first_posted,
-            certificate_of_delay=protocol.has_certificate_of_delay(raw),
-            today=today,
-            covered=coverage(
-                study_type=summary.study_type,
-                phases=summary.phases,
-                overall_status=summary.overall_status,
-                fda_regulated=protocol.fda_regulated(raw),
-            ),
-        ),
+        reporting=_reporting(summary, raw, today),
         citation=check_citation(cited.cited_as, summary) if cited.cited_as.strip() else None,
         findings=findings,
-        appraisal=appraise(
-            summary, design, arms, dates, flow=flow, outcomes=outcomes, more_info=more_info
+        appraisal=_with_flags(
+            appraise(
+                summary, design, arms, dates, flow=flow, outcomes=outcomes, more_info=more_info
+            ),
+            flags,
         ),
         claims=claim_evidence(cited.claims, summary, findings, planned, eligibility),
         baseline=results.parse_baseline(raw),
@@ -124,4 +118,29 @@ def cited_study(
         dates=dates,
         changes_since_previous=changes_since_previous,
         changes_recent=changes_recent,
+        flags=tuple(flags) if flags is not None else None,
     )
+
+
+def _reporting(summary: StudySummary, raw: dict[str, Any], today: date) -> ReportingStatus:
+    """The FDAAA 801 results-reporting status, from the registry's own fields."""
+    return reporting_status(
+        summary.primary_completion_date,
+        summary.primary_completion_date_type,
+        summary.results_first_posted,
+        certificate_of_delay=protocol.has_certificate_of_delay(raw),
+        today=today,
+        covered=coverage(
+            study_type=summary.study_type,
+            phases=summary.phases,
+            overall_status=summary.overall_status,
+            fda_regulated=protocol.fda_regulated(raw),
+        ),
+    )
+
+
+def _with_flags(appraisal: Appraisal, flags: list[HistoryFlag] | None) -> Appraisal:
+    """The trust panel with the flags from the study's whole history (when they were read)."""
+    if flags is None:
+        return appraisal
+    return with_history_flags(appraisal, (TrustItem(f.title, f.words, flag=True) for f in flags))

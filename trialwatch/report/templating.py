@@ -13,10 +13,9 @@ from functools import cache
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from trialwatch.domain import wording
-from trialwatch.domain.change_words import change_label, shorten
+from trialwatch.domain import change_words, wording
 from trialwatch.domain.findings import outcome_findings
-from trialwatch.domain.pages import INDEX_PAGE, REGISTRY_URL
+from trialwatch.domain.pages import INDEX_PAGE, REGISTRY_URL, STUDY_PAGE
 from trialwatch.domain.results import Measurement
 from trialwatch.domain.text import clean_text
 
@@ -96,14 +95,15 @@ def environment() -> Environment:
         measurement=measurement,
         events=events,
         plain=plain,
-        shorten=shorten,
+        shorten=change_words.shorten,
         severity_tone=lambda s: SEVERITY_TONE.get(s, "info"),
     )
     env.globals.update(
         study_url=lambda nct: REGISTRY_URL.format(nct=nct),
+        study_page=lambda nct: STUDY_PAGE.format(nct=nct),
         share=share,
         outcome_findings=outcome_findings,
-        change_label=change_label,
+        change_words=change_words,  # a change in plain words (trialwatch.domain.change_words)
         index_page=INDEX_PAGE,
         link_limit=LINK_LIMIT,
     )

@@ -22,6 +22,7 @@ from trialwatch.errors import NotFound
 from trialwatch.store.changelog import ChangeQuery, change_log
 from trialwatch.store.models import RecordVersion, SearchHit, Study
 from trialwatch.store.reader import reading
+from trialwatch.store.versions import study_flags
 
 if TYPE_CHECKING:
     from trialwatch.config import Config
@@ -99,6 +100,7 @@ def study_detail(
         "parse_problems": list(study.parse_problems or []),
         "primary_outcomes": primary_outcomes(raw) if study.scope == "full" else [],
         "latest_changes": changes,
+        "flags": study_flags(session, stored_id),
         "note": alias_note,
     }
     full = study.scope == "full"

@@ -6,8 +6,6 @@ import sys
 from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING
 
-import click
-
 from trialwatch.cli import output
 
 if TYPE_CHECKING:
@@ -26,12 +24,12 @@ class Context:
 
     def echo(self, message: str) -> None:
         if self.verbosity >= 0:
-            click.echo(message)
+            output.echo_text(message)
 
     def note(self, message: str | None) -> None:
         """A remark on standard error (none with -q, none for an empty message)."""
         if message and self.verbosity >= 0:
-            click.echo(message, err=True)
+            output.echo_text(message, err=True)
 
     def progress(self) -> AbstractContextManager[output.Progress]:
         """Progress on a terminal's standard error only, and not with -q."""

@@ -72,7 +72,7 @@ def search(
     from trialwatch.cli.views import search_text
 
     if outcome.studies:
-        click.echo(search_text(outcome.as_dict()))
+        output.echo_text(search_text(outcome.as_dict()))
     total = outcome.total_count if outcome.total_count is not None else "?"
     more = " (use --limit to see more)" if outcome.more else ""
     obj.note(f"{len(outcome.studies)} of {total} matching studies shown{more}.")

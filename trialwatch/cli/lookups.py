@@ -88,7 +88,7 @@ def show(obj: Context, nct_id: str, live: bool, as_json: bool) -> None:
     else:
         from trialwatch.cli.views import study_text
 
-        click.echo(study_text(detail))
+        output.echo_text(study_text(detail))
 
 
 @click.command()
@@ -114,7 +114,7 @@ def history(obj: Context, nct_id: str, as_json: bool) -> None:
     else:
         from trialwatch.cli.views import history_text
 
-        click.echo(history_text(result))
+        output.echo_text(history_text(result))
 
 
 _RELATIVE = re.compile(r"^(\d+)\s*([dw])$")
@@ -199,7 +199,7 @@ def changes(
     if not rows:
         obj.note("No changes recorded" + (" that match." if since or severity or nct_id else "."))
         return
-    click.echo(changes_text(rows))
+    output.echo_text(changes_text(rows))
     obj.note(f"{len(rows)} changes shown; more with --limit." if cut else None)
 
 
@@ -241,4 +241,4 @@ def status(obj: Context, runs: int, check: bool, as_json: bool) -> None:
     else:
         from trialwatch.cli.views import status_text
 
-        click.echo(status_text(result))
+        output.echo_text(status_text(result))

@@ -16,6 +16,7 @@ import click
 from trialwatch import __version__
 from trialwatch.cli import io_commands as commands_io
 from trialwatch.cli import lookups as commands
+from trialwatch.cli import output
 from trialwatch.cli.context import Context
 from trialwatch.errors import LockBusy, TrialwatchError
 
@@ -104,7 +105,7 @@ def refresh(obj: Context, full: bool, wait: float) -> None:
     except LockBusy as exc:
         raise LockBusy(f"{exc} Or add --wait SECONDS to wait for it.") from None
     for note in result.notes:
-        click.echo(note, err=True)
+        output.echo_text(note, err=True)
     obj.echo(result.summary_line())
 
 
@@ -181,7 +182,7 @@ def alerts(obj: Context, test_message: bool) -> None:
         return
     outcome = services.send_alerts(config)
     for note in outcome.notes:
-        click.echo(note, err=True)
+        output.echo_text(note, err=True)
     if outcome.feed_path is not None:
         n, state = outcome.feed_entries, "written" if outcome.feed_written else "up to date"
         obj.echo(f"Feed {state}: {outcome.feed_path} ({n} {'entry' if n == 1 else 'entries'})")
@@ -310,5 +311,5 @@ def main() -> None:
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except TrialwatchError as exc:
-        click.echo(f"Error: {exc}", err=True)
+        output.echo_text(f"Error: {exc}", err=True)  # an error may quote registry text
         sys.exit(exc.exit_code)

@@ -16,6 +16,8 @@ from typing import Any, TextIO
 
 import click
 
+from trialwatch.domain.text import terminal_safe
+
 MAX_CELL = 60  # widest column on a terminal; longer text is cut with an ellipsis
 json_option = click.option(
     "--json", "as_json", is_flag=True, help="Print JSON (for scripts) instead of text."
@@ -43,7 +45,14 @@ def dumps(data: Any) -> str:
 
 
 def echo_json(data: Any) -> None:
+    """JSON keeps registry text exact: json.dumps escapes every control character."""
     click.echo(dumps(data))
+
+
+def echo_text(text: str, *, err: bool = False) -> None:
+    """Print a view: registry text in it cannot drive the terminal (escape sequences removed,
+    controls and bidi overrides shown as <U+XXXX>); line breaks and tabs are kept."""
+    click.echo(terminal_safe(text, keep="\n\t"), err=err)
 
 
 def cell(value: Any) -> str:
@@ -56,8 +65,8 @@ def cell(value: Any) -> str:
         return value.strftime("%Y-%m-%d %H:%M")
     if isinstance(value, list | tuple):
         return ", ".join(cell(v) for v in value)
-    # one line per row, whatever the registry typed; control characters (escape sequences) dropped
-    return " ".join("".join(c for c in str(value) if c.isprintable() or c.isspace()).split())
+    # One line per row whatever the registry typed, and no escape sequence reaches the terminal.
+    return terminal_safe(" ".join(str(value).split()))
 
 
 def _cut(text: str, width: int) -> str:

@@ -103,16 +103,6 @@ def has_certificate_of_delay(record: Any) -> bool:
     return bool(text(status, "dispFirstSubmitDate") or obj(status, "dispFirstPostDateStruct"))
 
 
-def fda_regulated(record: Any) -> bool | None:
-    """True/False as the registry's oversight flags say; None when it does not say."""
-    oversight = obj(record, "protocolSection", "oversightModule")
-    flags = [oversight.get(k) for k in ("isFdaRegulatedDrug", "isFdaRegulatedDevice")]
-    known = [f for f in flags if isinstance(f, bool)]
-    if any(known):
-        return True
-    return False if len(known) == 2 else None
-
-
 @dataclass(frozen=True)
 class Eligibility:
     """Who could take part, as registered (the criteria text verbatim)."""

@@ -17,7 +17,7 @@ from trialwatch.domain.appraisal import Appraisal, TrustItem, appraise, with_his
 from trialwatch.domain.change import LoggedChange
 from trialwatch.domain.citation import CitationCheck, check_citation
 from trialwatch.domain.claims import ClaimEvidence, claim_evidence
-from trialwatch.domain.fdaaa import ReportingStatus, coverage, reporting_status
+from trialwatch.domain.fdaaa import ReportingStatus, registry_facts, reporting_status
 from trialwatch.domain.findings import OutcomeFindings, primary_findings
 from trialwatch.domain.history_flags import HistoryFlag
 from trialwatch.domain.pages import STUDY_PAGE
@@ -79,7 +79,7 @@ def cited_study(
     flags: list[HistoryFlag] | None = None,
 ) -> CitedStudy:
     """Pure: everything the study page shows, parsed from one stored record version."""
-    summary = parse_study(raw)
+    summary, facts = parse_study(raw), registry_facts(raw)
     adverse = results.parse_adverse_events(raw)
     design, arms = protocol.parse_design(raw), protocol.parse_arms(raw)
     outcomes, flow = results.parse_outcomes(raw), results.parse_participant_flow(raw)
@@ -98,8 +98,12 @@ def cited_study(
         flow=flow,
         adverse_events=adverse,
         top_events=results.most_frequent_events(adverse, TOP_EVENTS) if adverse else {},
-        reporting=_reporting(summary, raw, today),
-        citation=check_citation(cited.cited_as, summary) if cited.cited_as.strip() else None,
+        reporting=reporting_status(facts, today=today),
+        citation=(
+            check_citation(cited.cited_as, summary, facts.results_first_submitted)
+            if cited.cited_as.strip()
+            else None
+        ),
         findings=findings,
         appraisal=_with_flags(
             appraise(
@@ -119,23 +123,6 @@ def cited_study(
         changes_since_previous=changes_since_previous,
         changes_recent=changes_recent,
         flags=tuple(flags) if flags is not None else None,
-    )
-
-
-def _reporting(summary: StudySummary, raw: dict[str, Any], today: date) -> ReportingStatus:
-    """The FDAAA 801 results-reporting status, from the registry's own fields."""
-    return reporting_status(
-        summary.primary_completion_date,
-        summary.primary_completion_date_type,
-        summary.results_first_posted,
-        certificate_of_delay=protocol.has_certificate_of_delay(raw),
-        today=today,
-        covered=coverage(
-            study_type=summary.study_type,
-            phases=summary.phases,
-            overall_status=summary.overall_status,
-            fda_regulated=protocol.fda_regulated(raw),
-        ),
     )
 
 

@@ -7,11 +7,12 @@ values with fixed times, so the rendered pages are the same on every run.
 from __future__ import annotations
 
 import copy
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from functools import cache
 from typing import Any
 
-from tests.conftest import load_fixture, study
+from tests.conftest import FIXTURES, load_fixture, study
 from trialwatch.config import SearchConfig, StudyConfig
 from trialwatch.domain.change import LoggedChange
 from trialwatch.domain.records import parse_study
@@ -148,3 +149,52 @@ def synthetic_copy(record: dict[str, Any], index: int) -> dict[str, Any]:
     clone = copy.deepcopy(record)
     clone["protocolSection"]["identificationModule"]["nctId"] = f"NCT9{index:07d}"
     return clone
+
+
+def all_records_context() -> ReportContext:
+    """Every real full record in tests/fixtures/ctgov/studies as a cited study (the latest
+    version of each), and every real recorded search page with studies as a search."""
+    records = sorted((FIXTURES / "studies").glob("NCT*.json"))
+    latest = {p.name.split("__")[0].removesuffix(".json"): p for p in records}  # later sorts last
+    studies = [
+        cited(nct, f"Clinical Trial Provided by {nct}", load_fixture(f"studies/{path.name}"))
+        for nct, path in sorted(latest.items())
+    ]
+    searches = []
+    for path in sorted((FIXTURES / "search_pages").glob("*.json")):
+        rows = [
+            parse_study(s).as_dict()
+            for s in load_fixture(f"search_pages/{path.name}").get("studies", [])
+        ]
+        if rows:
+            name = path.stem.removeprefix("biomcp__search_").removesuffix("_20260811")
+            searches.append(search(name.replace("_", "-"), name.replace("_", " "), rows))
+    return ReportContext(
+        title="All recorded records",
+        provenance=Provenance(NOW, FETCHED, "2026-11-25T09:00:05", "2.0.5", None),
+        studies=studies,
+        searches=searches,
+        changes_since_previous=[],
+        last_change_id=None,
+    )
+
+
+LONG_WORD = "Pharmaco" + "kinetic" * 40  # SYNTHETIC: one unbroken 288-character word
+
+
+def long_words_context() -> ReportContext:
+    """SYNTHETIC variant of the real NCT02552212: an unbroken 288-character word in its title,
+    sponsor, first outcome title and first adverse-event term (a page must still fit a phone)."""
+    record = study("NCT02552212")
+    protocol = record["protocolSection"]
+    protocol["identificationModule"]["briefTitle"] = LONG_WORD
+    protocol["sponsorCollaboratorsModule"]["leadSponsor"]["name"] = LONG_WORD
+    results = record["resultsSection"]
+    results["outcomeMeasuresModule"]["outcomeMeasures"][0]["title"] = LONG_WORD
+    results["adverseEventsModule"]["seriousEvents"][0]["term"] = LONG_WORD
+    return replace(
+        all_records_context(),
+        title="Long words",
+        studies=[cited("NCT02552212", f"{LONG_WORD} 2018", record)],
+        searches=[],
+    )

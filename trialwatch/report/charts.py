@@ -9,17 +9,24 @@ from __future__ import annotations
 
 import io
 import re
+import textwrap
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import pandas as pd
 
-PALETTE = ["#1b6ca8", "#e08a1e", "#3c9d5d", "#b8433c", "#7a5aa6", "#6b6b6b", "#c7a535", "#2aa5a0"]
+# Okabe & Ito's colour-blind-safe palette (blue, orange, bluish green, reddish purple, sky blue,
+# vermillion, yellow, black): neighbouring phases stay distinguishable for every common colour
+# vision deficiency. Yellow, the lightest on white, comes late.
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+FONT_SIZE = 10  # points = SVG user units; the page never draws a chart smaller than 1:1
 _RC: Any = {
     "svg.fonttype": "none",  # text stays text: smaller, selectable, printable
     "svg.hashsalt": "trialwatch",
     "font.family": "sans-serif",
-    "font.size": 9,
+    "font.size": FONT_SIZE,
+    "legend.fontsize": FONT_SIZE,
+    "legend.title_fontsize": FONT_SIZE,
 }
 
 
@@ -49,20 +56,26 @@ def _attr(text: str) -> str:
 def status_by_phase(crosstab: pd.DataFrame) -> str:
     """Horizontal stacked bars: studies per status, split by phase."""
     with _rc():
-        fig = _figure(8.0, 0.4 * max(len(crosstab.index), 3) + 1.0)
+        bars = 0.4 * max(len(crosstab.index), 3) + 1.0
+        lines = sum(_wrap(c).count("\n") + 1 for c in crosstab.columns)
+        legend = 0.2 * lines + 0.9  # one 10 pt line per line of a phase, and the title
+        fig = _figure(8.0, max(bars, legend))
         ax = fig.add_subplot()
         left = [0] * len(crosstab.index)
-        labels = [str(s) for s in crosstab.index]
+        labels = [_wrap(s) for s in crosstab.index]
         for i, phase in enumerate(crosstab.columns):
             values = [int(v) for v in crosstab[phase]]
-            ax.barh(labels, values, left=left, label=str(phase), color=PALETTE[i % len(PALETTE)])
+            ax.barh(
+                labels, values, left=left, label=_wrap(phase), color=PALETTE[i % len(PALETTE)],
+                edgecolor="white", linewidth=0.6,
+            )  # fmt: skip
             left = [a + b for a, b in zip(left, values, strict=True)]
         ax.invert_yaxis()
         ax.set_xlabel("Number of studies")
         ax.xaxis.get_major_locator().set_params(integer=True)
         _tidy(ax, grid="x")
         if len(crosstab.columns):
-            fig.legend(title="Phase", loc="outside right upper", fontsize=8, frameon=False)
+            fig.legend(title="Phase", loc="outside right upper", frameon=False)
         return _svg(fig, "Studies by status, split by phase")
 
 
@@ -79,6 +92,12 @@ def start_years(counts: list[tuple[int, int]]) -> str:
         ax.yaxis.get_major_locator().set_params(integer=True)
         _tidy(ax, grid="y")
         return _svg(fig, "Studies by start year")
+
+
+def _wrap(label: object, width: int = 26) -> str:
+    """A long label on two or more lines, so 10 pt text fits beside the bars (the table under
+    the chart has it whole)."""
+    return "\n".join(textwrap.wrap(str(label), width)) or str(label)
 
 
 def _rc() -> Any:

@@ -3,6 +3,7 @@ one Environment."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from markupsafe import Markup
@@ -10,13 +11,17 @@ from markupsafe import Markup
 from trialwatch.domain.pages import INDEX_PAGE as INDEX
 from trialwatch.report import charts
 from trialwatch.report.context import CitedStudy, ReportContext, SearchReport
+from trialwatch.report.markup import accessible_tables
 from trialwatch.report.templating import environment
 
-__all__ = ["INDEX", "environment", "render_index", "render_pages", "render_search", "render_study"]
+__all__ = [
+    "INDEX", "Figure", "environment", "render_index", "render_pages", "render_search",
+    "render_study",
+]  # fmt: skip
 
 
 def _render(name: str, **values: Any) -> str:
-    return environment().get_template(name).render(**values)
+    return accessible_tables(environment().get_template(name).render(**values))
 
 
 def render_index(ctx: ReportContext) -> str:
@@ -34,16 +39,39 @@ def render_search(ctx: ReportContext, search: SearchReport) -> str:
     return _render("report_search.html", ctx=ctx, search=search, charts=figures, page_title=title)
 
 
-def search_figures(search: SearchReport) -> dict[str, Markup]:
-    """Caption -> inline SVG drawn from the search's counts (our drawing, not registry text)."""
+@dataclass(frozen=True)
+class Figure:
+    """A chart and the same numbers as a table (for screen readers, and for print in black)."""
+
+    caption: str
+    svg: Markup  # our drawing, not registry text
+    header: tuple[str, ...]  # the table's column headings
+    rows: tuple[tuple[str, tuple[int, ...]], ...]  # (row heading, values)
+
+
+def search_figures(search: SearchReport) -> list[Figure]:
+    """The search page's charts, each with its data, drawn from the search's counts."""
     summary = search.evidence
-    figures: dict[str, Markup] = {}
+    figures: list[Figure] = []
     if summary.total:
-        svg = charts.status_by_phase(summary.status_by_phase)
-        figures["Studies by status, split by phase"] = Markup(svg)  # noqa: S704
+        table = summary.status_by_phase
+        figures.append(
+            Figure(
+                "Studies by status, split by phase",
+                Markup(charts.status_by_phase(table)),  # noqa: S704
+                ("Status", *(str(c) for c in table.columns)),
+                tuple((str(s), tuple(int(v) for v in table.loc[s])) for s in table.index),
+            )
+        )
     if summary.start_years:
-        svg = charts.start_years(summary.start_years)
-        figures["Studies by start year (actual or expected)"] = Markup(svg)  # noqa: S704
+        figures.append(
+            Figure(
+                "Studies by start year (actual or expected)",
+                Markup(charts.start_years(summary.start_years)),  # noqa: S704
+                ("Start year", "Studies"),
+                tuple((str(year), (n,)) for year, n in summary.start_years),
+            )
+        )
     return figures
 
 

@@ -12,6 +12,7 @@ from datetime import datetime
 from functools import cache
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
 
 from trialwatch.domain import change_words, wording
 from trialwatch.domain.findings import outcome_findings
@@ -68,6 +69,16 @@ def plain(text: str | None) -> str:
     return _MARKDOWN_ESCAPE.sub(r"\1", text or "")
 
 
+_CSS_SAFE = re.compile(r"[A-Za-z0-9.,:()#/_+-]")  # no space: an escape swallows one after it
+
+
+def css_string(text: str | None) -> Markup:
+    """A quoted CSS string for a `content:` property inside <style>: every character outside a
+    small safe set is a CSS escape, so no text can end the string, the rule or the element."""
+    body = "".join(ch if _CSS_SAFE.fullmatch(ch) else f"\\{ord(ch):06X}" for ch in text or "")
+    return Markup(f'"{body}"')  # noqa: S704 - fully escaped above
+
+
 @cache
 def environment() -> Environment:
     env = Environment(
@@ -91,6 +102,7 @@ def environment() -> Environment:
         yes_no=wording.yes_no,
         date_words=wording.date_words,
         when=when,
+        css_string=css_string,
         number=number,
         measurement=measurement,
         events=events,

@@ -7,6 +7,7 @@ values with fixed times, so the rendered pages are the same on every run.
 from __future__ import annotations
 
 import copy
+import json
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from functools import cache
@@ -151,14 +152,29 @@ def synthetic_copy(record: dict[str, Any], index: int) -> dict[str, Any]:
     return clone
 
 
+def all_records() -> dict[str, dict[str, Any]]:
+    """Every real record in tests/fixtures, the latest version of each study: the API v2 records,
+    the classic XML records (read into v2 shape) and the version-history body."""
+    from trialwatch.domain.classic import read_classic_xml
+
+    records: dict[str, dict[str, Any]] = {}
+    for path in sorted((FIXTURES.parent / "classic_xml").glob("NCT*.xml")):  # later sorts last
+        records[path.name.split("__")[0]] = read_classic_xml(path.read_bytes()).record
+    for path in sorted((FIXTURES.parent / "history").glob("NCT*.json")):
+        records[path.name.split("__")[0]] = json.loads(path.read_text(encoding="utf-8"))["study"]
+    for path in sorted((FIXTURES / "studies").glob("NCT*.json")):
+        records[path.name.split("__")[0].removesuffix(".json")] = load_fixture(
+            f"studies/{path.name}"
+        )
+    return records
+
+
 def all_records_context() -> ReportContext:
-    """Every real full record in tests/fixtures/ctgov/studies as a cited study (the latest
-    version of each), and every real recorded search page with studies as a search."""
-    records = sorted((FIXTURES / "studies").glob("NCT*.json"))
-    latest = {p.name.split("__")[0].removesuffix(".json"): p for p in records}  # later sorts last
+    """Every real record (`all_records`) as a cited study, and every real recorded search page
+    with studies as a search."""
     studies = [
-        cited(nct, f"Clinical Trial Provided by {nct}", load_fixture(f"studies/{path.name}"))
-        for nct, path in sorted(latest.items())
+        cited(nct, f"Clinical Trial Provided by {nct}", record)
+        for nct, record in sorted(all_records().items())
     ]
     searches = []
     for path in sorted((FIXTURES / "search_pages").glob("*.json")):

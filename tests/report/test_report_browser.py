@@ -1,7 +1,8 @@
 """The report in real headless Chromium, as a reader uses it: printed to PDF, on a 390 px phone,
 with a keyboard, and checked by axe-core.
 
-Reports: the offline demo; one of every real record in tests/fixtures (each a cited study) with
+Reports: the offline demo; one of every real record in tests/fixtures (v2, classic XML and version
+history, each the latest version and a cited study) with
 every real recorded search page; and a SYNTHETIC variant with an unbroken 288-character word.
 Needs chromium, poppler-utils, playwright and axe-core: skips naming what is missing.
 """
@@ -18,7 +19,7 @@ from typing import Any
 import pytest
 
 from tests.browser_pages import DESKTOP, PHONE, axe_violations, launch, missing, pdf_pages, squeeze
-from tests.report_inputs import all_records_context, long_words_context
+from tests.report_inputs import all_records, all_records_context, long_words_context
 from trialwatch.domain import results
 from trialwatch.report.render import render_pages
 
@@ -27,7 +28,6 @@ if REASON and os.environ.get("TRIALWATCH_REQUIRE_BROWSER"):  # .ci/run sets it: 
     raise RuntimeError(f"{REASON}; TRIALWATCH_REQUIRE_BROWSER is set")
 pytestmark = [pytest.mark.chromium, pytest.mark.skipif(REASON is not None, reason=REASON or "")]
 DEMO_DATA = Path(__file__).parents[2] / "trialwatch" / "demo" / "data" / "studies"
-FIXTURE_DATA = Path(__file__).parents[1] / "fixtures" / "ctgov" / "studies"
 MARKERS = "▶▸►▹▼▾"  # disclosure triangles a closed or open <details> would print
 
 
@@ -66,11 +66,6 @@ def pages_of(folder: Path, prefix: str = "") -> list[Path]:
     return sorted(p for p in folder.glob(f"{prefix}*.html"))
 
 
-def latest_record(folder: Path, nct: str) -> dict[str, Any]:
-    versions = sorted(folder.glob(f"{nct}*.json"))  # a later version's file sorts last
-    return json.loads(versions[-1].read_text(encoding="utf-8"))  # type: ignore[no-any-return]
-
-
 def registered_texts(record: dict[str, Any]) -> list[str]:
     """Every outcome title and adverse-event term the record registers."""
     titles = [o.title for o in results.parse_outcomes(record) if o.title]
@@ -79,15 +74,21 @@ def registered_texts(record: dict[str, Any]) -> list[str]:
     return titles + terms
 
 
-@pytest.mark.parametrize(("report", "data"), [("demo", DEMO_DATA), ("records", FIXTURE_DATA)])
+def demo_records() -> dict[str, dict[str, Any]]:
+    files = sorted(DEMO_DATA.glob("NCT*.json"))  # a later version's file sorts last
+    return {p.name.split("__")[0].removesuffix(".json"): json.loads(p.read_text()) for p in files}
+
+
+@pytest.mark.parametrize("report", ["demo", "records"])
 def test_printed_study_pages_hold_every_outcome_and_event(
-    browser: Any, reports: dict[str, Path], tmp_path: Path, report: str, data: Path
+    browser: Any, reports: dict[str, Path], tmp_path: Path, report: str
 ) -> None:
     """Collapsed sections print expanded: every section is closed first, as a reader might."""
+    records = demo_records() if report == "demo" else all_records()
     checked = 0
     for path in pages_of(reports[report], "study-"):
         nct = path.stem.removeprefix("study-")
-        expected = registered_texts(latest_record(data, nct))
+        expected = registered_texts(records[nct])
         page = open_page(browser, path)
         page.evaluate("document.querySelectorAll('details').forEach(d => d.open = false)")
         printed = squeeze(" ".join(pdf_pages(page, tmp_path / f"{nct}.pdf")))

@@ -96,6 +96,9 @@ class FakeApi:
         self.searches: list[tuple[dict[str, str], list[str]]] = []
         self.data_timestamp = data_timestamp
         self.delay = 0.0
+        self.trickle = 0.0  # seconds between bytes of every body: a registry at 1 byte/s
+        self.silent = False  # take requests and never answer them
+        self.stop_serving = threading.Event()  # ends a trickle or a silence when the test is done
         self.faults: list[tuple[int, bytes, dict[str, str]]] = []
         self.lock = threading.Lock()
         self.requests = 0
@@ -149,6 +152,7 @@ class FakeApi:
 
     def __exit__(self, *exc: object) -> None:
         assert self._server is not None
+        self.stop_serving.set()
         self._server.shutdown()
         self._server.server_close()
 
@@ -157,6 +161,11 @@ class FakeApi:
 
         if self.delay:
             time.sleep(self.delay)
+        if self.silent:
+            with self.lock:
+                self.requests += 1
+            self.stop_serving.wait(120)
+            return
         url = urlsplit(handler.path)
         with self.lock:
             fault = self.faults.pop(0) if self.faults else None
@@ -228,4 +237,15 @@ class FakeApi:
             handler.send_header(key, value)
         handler.send_header("Content-Length", str(len(body)))
         handler.end_headers()
-        handler.wfile.write(body)
+        if not self.trickle:
+            handler.wfile.write(body)
+            return
+        handler.wfile.flush()
+        for i in range(len(body)):
+            if self.stop_serving.wait(self.trickle):
+                return
+            try:
+                handler.wfile.write(body[i : i + 1])
+                handler.wfile.flush()
+            except OSError:  # the client hung up: what a deadline does
+                return

@@ -189,6 +189,20 @@ class Clinic:
 query = query_rows  # the fault cases read the store with the shared helper
 
 
+def serve_pages(clinic: Clinic, pages: dict[str | None, Any], target: str = "search") -> None:
+    """Serve `target` page by page, keyed by pageToken (None: the first page); a (status, text)
+    tuple answers with that error."""
+
+    def answer(request: Any) -> tuple[int, dict[str, str], str]:
+        body = pages[query_of(request).get("pageToken")]
+        if isinstance(body, tuple):
+            return body[0], {"Content-Type": "text/plain"}, body[1]
+        return 200, {"Content-Type": "application/json"}, json.dumps(body)
+
+    clinic.mock.add_callback(responses.GET, f"{API}/studies", callback=answer,
+                             match=[target_matcher(target)])  # fmt: skip
+
+
 def set_up_clinic(ctgov: responses.RequestsMock, make_config: Callable[..., Path], db_url: str,
                   extra: str = "") -> Clinic:  # fmt: skip
     """A clinic after one good refresh (and report), its registry then moved on to new versions.

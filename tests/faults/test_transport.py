@@ -25,6 +25,7 @@ from tests.faults.harness import (
     Clinic,
     assert_failed_cleanly,
     assert_recovers,
+    serve_pages,
     set_up_clinic,
     target_matcher,
 )
@@ -144,7 +145,7 @@ def test_empty_page_after_next_page_token_is_the_end(clinic: Clinic):
     clinic.mock.reset()
     clinic.serve(skip=("search",))
     first, second = (study(n) for n in SEARCH_HITS)
-    _pages(clinic, {None: page(first, second, token="T2", total=2), "T2": page()})
+    serve_pages(clinic, {None: page(first, second, token="T2", total=2), "T2": page()})
     result = clinic.refresh()
     assert result.exit_code == 0, result.stderr
     assert "WARNING search" not in result.stderr  # 2 counted, 2 arrived
@@ -166,7 +167,7 @@ def test_failure_on_page_3_of_5_keeps_pages_1_and_2_out(clinic: Clinic):
         for i, (tok, n) in enumerate(zip(tokens, hits, strict=True))
     }
     pages["T3"] = (503, "Service Unavailable")
-    _pages(clinic, pages)
+    serve_pages(clinic, pages)
     result = clinic.refresh()
     assert_failed_cleanly(clinic, before, result, KEPT_FAILING.format(code=503))
     assert clinic.calls("search") == 2 + 1 + RETRIES  # pages 1, 2, then page 3 and its retries
@@ -194,18 +195,3 @@ def test_connection_refused_real_socket(
 
 def _path(target: str) -> str:
     return "version" if target == "version" else "studies"
-
-
-def _pages(clinic: Clinic, pages: dict[str | None, Any]) -> None:
-    """Serve the search page by page, keyed by pageToken (None: the first page)."""
-
-    def answer(request: Any) -> tuple[int, dict[str, str], str]:
-        from tests.faults.harness import query_of
-
-        body = pages[query_of(request).get("pageToken")]
-        if isinstance(body, tuple):
-            return body[0], {"Content-Type": "text/plain"}, body[1]
-        return 200, {"Content-Type": "application/json"}, json.dumps(body)
-
-    clinic.mock.add_callback(responses.GET, f"{API}/studies", callback=answer,
-                             match=[target_matcher("search")])  # fmt: skip

@@ -141,7 +141,7 @@ def test_signal_during_a_run_rolls_it_back_and_exits_0(tmp_path, args, trigger, 
     assert _rows(db, "SELECT count(*) FROM record_versions") == [(0,)]
     assert _rows(db, "SELECT count(*) FROM studies") == [(0,)]
     ((outcome, error),) = _rows(db, "SELECT outcome, error FROM refresh_runs")
-    assert outcome == "failed" and sig.name in error
+    assert outcome == "stopped" and sig.name in error
     assert not (tmp_path / "reports" / "index.html").exists()
 
 

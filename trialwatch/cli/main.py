@@ -18,7 +18,7 @@ from trialwatch.cli import io_commands as commands_io
 from trialwatch.cli import lookups as commands
 from trialwatch.cli import output
 from trialwatch.cli.context import Context
-from trialwatch.errors import LockBusy, TrialwatchError
+from trialwatch.errors import LockBusy, Stopped, TrialwatchError
 
 log = logging.getLogger("trialwatch")
 
@@ -77,7 +77,7 @@ def cli(ctx: click.Context, config_path: str | None, verbose: int, quiet: bool) 
     level = logging.ERROR if quiet else levels.get(verbose, logging.DEBUG)
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     if verbose < 2:
-        logging.getLogger("urllib3").setLevel(logging.WARNING)
+        logging.getLogger("urllib3").setLevel(logging.ERROR)  # its retry lines; ours say it
         logging.getLogger("alembic").setLevel(logging.WARNING)  # its set-up chatter
     ctx.obj = Context(config_path, verbosity)
 
@@ -97,13 +97,21 @@ def refresh(obj: Context, full: bool, wait: float) -> None:
       trialwatch refresh            # incremental: only what changed since the last run
       trialwatch refresh --full     # re-check every record
     """
+    import signal
+
+    from trialwatch.ctgov.stop import STOP, stopping_on
     from trialwatch.services import pipeline as services
 
     config = obj.config()
+    STOP.clear()
     try:
-        result = services.refresh(config, full=full, lock_wait=wait)
+        with stopping_on(signal.SIGTERM):  # `systemctl stop`, `kill`: roll back, exit 0
+            result = services.refresh(config, full=full, lock_wait=wait)
     except LockBusy as exc:
         raise LockBusy(f"{exc} Or add --wait SECONDS to wait for it.") from None
+    except Stopped as exc:
+        click.echo(f"Stopped: {exc}", err=True)
+        return
     for note in result.notes:
         output.echo_text(note, err=True)
     obj.echo(result.summary_line())

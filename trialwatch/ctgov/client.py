@@ -1,28 +1,20 @@
-"""ClinicalTrials.gov API v2 client: one requests.Session with urllib3 Retry, pacing, timeouts.
+"""ClinicalTrials.gov API v2 endpoints: batched lookups by id and paginated searches.
 
-Fetch functions only talk HTTP and return plain dicts; they never touch the store.
+The transport (session, retries, pacing, deadline) is trialwatch.ctgov.session. Fetch functions
+only talk HTTP and return plain dicts; they never touch the store.
 """
 
 from __future__ import annotations
 
-import json
-import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit
 
-import requests
-from requests.adapters import HTTPAdapter
-from urllib3.util.retry import Retry
-
-from trialwatch import __version__
+from trialwatch.ctgov.session import BadRequest, Transport
 from trialwatch.errors import ApiError
 
-USER_AGENT = f"trialwatch/{__version__} (clinical-trial reference tracker)"
 PAGE_SIZE = 1000  # the API's maximum; larger values are coerced down
 IDS_PER_REQUEST = 1000
-RETRY_STATUSES = (429, 500, 502, 503, 504)
 
 # What a probe asks for: enough to tell whether a full record must be fetched again.
 PROBE_FIELDS = ("NCTId", "NCTIdAlias", "LastUpdatePostDate")
@@ -35,59 +27,6 @@ SUMMARY_FIELDS = (
     "CompletionDate", "CompletionDateType", "StudyFirstPostDate", "ResultsFirstPostDate",
     "LastUpdatePostDate", "HasResults",
 )  # fmt: skip
-
-
-class CappedRetry(Retry):
-    """urllib3 Retry obeying Retry-After only up to a bound: a 6 am job never sleeps an hour."""
-
-    max_retry_after: float = 120.0
-
-    def parse_retry_after(self, retry_after: str) -> float:
-        return min(super().parse_retry_after(retry_after), self.max_retry_after)
-
-    def new(self, **kw: Any) -> CappedRetry:
-        new = super().new(**kw)
-        new.max_retry_after = self.max_retry_after
-        return new
-
-
-def make_retry(
-    total: int = 5, backoff_factor: float = 1.0, max_retry_after: float = 120.0
-) -> Retry:
-    retry = CappedRetry(
-        total=total,
-        connect=total,
-        read=total,
-        status=total,
-        backoff_factor=backoff_factor,
-        backoff_jitter=backoff_factor,
-        backoff_max=60,
-        status_forcelist=RETRY_STATUSES,
-        allowed_methods=frozenset({"GET"}),
-        respect_retry_after_header=True,
-        raise_on_status=True,
-    )
-    retry.max_retry_after = max_retry_after
-    return retry
-
-
-def make_session(retry: Retry | None = None) -> requests.Session:
-    session = requests.Session()
-    adapter = HTTPAdapter(max_retries=retry if retry is not None else make_retry())
-    session.mount("https://", adapter)
-    session.mount("http://", adapter)
-    session.headers.update({"User-Agent": USER_AGENT, "Accept": "application/json"})
-    return session
-
-
-class BadRequest(ApiError):
-    """HTTP 400: the registry refused the parameters (for example a malformed id in a batch)."""
-
-
-@dataclass
-class RequestStats:
-    requests: int = 0
-    bytes: int = 0
 
 
 @dataclass(frozen=True)
@@ -114,105 +53,8 @@ class SearchFetch:
     capped: bool = False  # max_studies was reached before the end
 
 
-class CtgovClient:
-    def __init__(
-        self,
-        base_url: str = "https://clinicaltrials.gov/api/v2",
-        session: requests.Session | None = None,
-        *,
-        timeout: tuple[float, float] = (10.0, 60.0),
-        min_interval: float = 1.0,
-        sleep: Callable[[float], None] = time.sleep,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
-        self.base_url = base_url.rstrip("/")
-        self.session = session or make_session()
-        self.timeout = timeout
-        self.min_interval = min_interval
-        self.stats = RequestStats()
-        self._sleep, self._clock = sleep, clock
-        self._last_request: float | None = None
-
-    # -- transport -------------------------------------------------------------------------
-    def get_json(self, path: str, params: dict[str, Any] | None = None) -> Any:
-        """GET `path` and return its JSON body; every failure becomes an ApiError."""
-        url = f"{self.base_url}/{path.lstrip('/')}"
-        self._pace()
-        try:
-            response = self.session.get(url, params=params, timeout=self.timeout)
-            body = response.content  # read here so a reset mid-body is caught below
-        except requests.exceptions.RetryError as exc:
-            self.stats.requests += 1 + _retries_of(exc)
-            raise ApiError(
-                f"The registry kept failing ({_reason(exc)}) at {_host(url)} after several "
-                "retries with back-off. Nothing was changed; the next run will try again."
-            ) from None
-        except requests.exceptions.ConnectTimeout:
-            self.stats.requests += 1
-            raise ApiError(
-                f"Could not connect to {_host(url)} within {self.timeout[0]:g} s. "
-                "Check the network or [api] base_url; nothing was changed."
-            ) from None
-        except requests.exceptions.ReadTimeout:
-            self.stats.requests += 1
-            raise ApiError(
-                f"{_host(url)} did not answer within {self.timeout[1]:g} s. "
-                "The registry may be slow; nothing was changed, try again later."
-            ) from None
-        except (
-            requests.exceptions.ChunkedEncodingError,
-            requests.exceptions.ContentDecodingError,
-        ) as exc:
-            self.stats.requests += 1
-            raise ApiError(
-                f"The connection to {_host(url)} broke while reading the answer ({exc}). "
-                "Nothing was changed; try again later."
-            ) from None
-        except requests.exceptions.ConnectionError as exc:
-            self.stats.requests += 1
-            raise ApiError(
-                f"Cannot reach {_host(url)} ({_reason(exc)}). Check the network connection "
-                "or [api] base_url; nothing was changed."
-            ) from None
-        except requests.exceptions.RequestException as exc:
-            self.stats.requests += 1
-            raise ApiError(f"Request to {_host(url)} failed: {exc}") from None
-        self.stats.requests += 1 + _history_len(response)
-        self.stats.bytes += len(body)
-        return self._decode(response, body, url)
-
-    def _pace(self) -> None:
-        if self._last_request is not None and self.min_interval > 0:
-            wait = self._last_request + self.min_interval - self._clock()
-            if wait > 0:
-                self._sleep(wait)
-        self._last_request = self._clock()
-
-    @staticmethod
-    def _decode(response: requests.Response, body: bytes, url: str) -> Any:
-        if response.status_code == 400:
-            raise BadRequest(f"The registry refused the request (HTTP 400): {_snippet(body)}")
-        if response.status_code == 404:
-            raise ApiError(
-                f"HTTP 404 from {url.split('?')[0]}: check [api] base_url "
-                f"(it should end in /api/v2). {_snippet(body)}"
-            )
-        if response.status_code >= 300:
-            raise ApiError(f"HTTP {response.status_code} from {_host(url)}: {_snippet(body)}")
-        content_type = response.headers.get("Content-Type", "")
-        try:
-            data = json.loads(body)
-        except ValueError:
-            hint = "an HTML page" if b"<html" in body[:2000].lower() else "not valid JSON"
-            raise ApiError(
-                f"{_host(url)} answered HTTP {response.status_code} with {hint} "
-                f"(Content-Type {content_type or 'missing'}, {len(body)} bytes), "
-                "not registry data. "
-                "A proxy or an outage may be in the way; nothing was changed."
-            ) from None
-        if b"\\u0000" in body:  # rare; PostgreSQL cannot store NUL in text or JSONB
-            data = _without_nul(data)
-        return data
+class CtgovClient(Transport):
+    """The registry's endpoints: /version, /studies searches and batched lookups by id."""
 
     # -- endpoints -------------------------------------------------------------------------
     def version(self) -> ApiVersion:
@@ -236,7 +78,9 @@ class CtgovClient:
         `max_studies` studies. Later pages repeat the same parameters, as the API requires.
         A smaller `page_size` suits a person's ad-hoc search that wants only the first few.
         """
-        query = {**params, "pageSize": min(page_size, PAGE_SIZE), "countTotal": "true"}
+        size = min(page_size, PAGE_SIZE)
+        query = {**params, "pageSize": size, "countTotal": "true"}
+        walk = PageWalk()
         token: str | None = None
         seen = 0
         while True:
@@ -245,9 +89,9 @@ class CtgovClient:
                 page_params["pageToken"] = token
             page = self.get_json("studies", page_params)
             studies = _studies_of(page)
+            token = walk.next_token(page, studies)
             yield studies, page
             seen += len(studies)
-            token = page.get("nextPageToken") if isinstance(page, dict) else None
             if not studies or not token or (max_studies is not None and seen >= max_studies):
                 return
 
@@ -326,6 +170,47 @@ class CtgovClient:
                 result.not_found.append(asked)
 
 
+class PageWalk:
+    """Guards a walk through pages against a registry (or a proxy) whose pages never end.
+
+    A token seen before, a page that adds no study not seen on an earlier page, or more pages
+    than `totalCount` allows ends the walk with an ApiError instead of looping for ever.
+    """
+
+    def __init__(self) -> None:
+        self.pages = 0
+        self.total: int | None = None
+        self.tokens: set[str] = set()
+        self.ids: set[str] = set()
+
+    def next_token(self, page: dict[str, Any], studies: list[dict[str, Any]]) -> str | None:
+        """The page's nextPageToken, once the page is checked to move the walk forward."""
+        self.pages += 1
+        if self.pages == 1 and isinstance(page.get("totalCount"), int):
+            self.total = page["totalCount"]
+        token = page.get("nextPageToken")
+        if token is not None and not isinstance(token, str):
+            self._refuse(f"has a nextPageToken that is not text ({type(token).__name__})")
+        ids = {i for s in studies if isinstance(i := _ident(s).get("nctId"), str)}
+        if studies and ids and ids <= self.ids and self.pages > 1:
+            self._refuse("adds no study that an earlier page did not already have")
+        self.ids |= ids
+        # every page but a last empty one adds a study: more pages than studies cannot be
+        if self.total is not None and self.pages > max(self.total, 0) + 1:
+            self._refuse(f"is more than a totalCount of {self.total} allows")
+        if token is not None and token in self.tokens:
+            self._refuse(f"repeats the page token {token[:40]!r}")
+        if token:
+            self.tokens.add(token)
+        return token
+
+    def _refuse(self, why: str) -> None:
+        raise ApiError(
+            f"The registry's pages do not end: page {self.pages} {why}. The walk was stopped "
+            "so that it cannot loop for ever; nothing was changed, try again later."
+        )
+
+
 def _ids_in(records: list[dict[str, Any]]) -> set[str]:
     """Every id and alias the records answer to."""
     out: set[str] = set()
@@ -353,44 +238,5 @@ def _studies_of(page: Any) -> list[dict[str, Any]]:
     return [s for s in studies if isinstance(s, dict)]
 
 
-def _without_nul(value: Any) -> Any:
-    """`value` with each NUL character replaced by U+FFFD, the mark for an unreadable one."""
-    if isinstance(value, str):
-        return value.replace("\x00", "\ufffd")
-    if isinstance(value, list):
-        return [_without_nul(v) for v in value]
-    if isinstance(value, dict):
-        return {_without_nul(k): _without_nul(v) for k, v in value.items()}
-    return value
-
-
 def _str_or_none(value: Any) -> str | None:
     return value if isinstance(value, str) else None
-
-
-def _host(url: str) -> str:
-    return urlsplit(url).netloc or url
-
-
-def _snippet(body: bytes) -> str:
-    text = body[:300].decode("utf-8", "replace").strip()
-    return " ".join(text.split())
-
-
-def _reason(exc: Exception) -> str:
-    reason = exc.args[0] if exc.args else exc
-    inner = getattr(reason, "reason", None)
-    return str(inner or reason)
-
-
-def _history_len(response: requests.Response) -> int:
-    retries = getattr(response.raw, "retries", None)
-    return len(getattr(retries, "history", ()) or ())
-
-
-def _retries_of(exc: Exception) -> int:
-    reason = exc.args[0] if exc.args else None
-    retries = getattr(reason, "retries", None) or getattr(
-        getattr(reason, "reason", None), "retries", None
-    )
-    return len(getattr(retries, "history", ()) or ())

@@ -9,7 +9,7 @@ from pathlib import Path
 import requests
 
 from trialwatch.config import Config, load_config
-from trialwatch.ctgov.client import USER_AGENT
+from trialwatch.ctgov.session import USER_AGENT
 from trialwatch.demo.replay import DATA_DIR, ReplayAdapter
 from trialwatch.services.refresh import RefreshResult
 

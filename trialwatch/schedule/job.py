@@ -8,15 +8,13 @@ from __future__ import annotations
 
 import enum
 import logging
-import threading
 import time
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from trialwatch.errors import LockBusy, TrialwatchError
+from trialwatch.ctgov.stop import STOP
+from trialwatch.errors import LockBusy, Stopped, TrialwatchError
 
 if TYPE_CHECKING:
-    import requests
-
     from trialwatch.config import Config
     from trialwatch.ctgov.client import CtgovClient
     from trialwatch.services.pipeline import JobResult
@@ -32,31 +30,8 @@ class Outcome(enum.Enum):
     STOPPED = "stopped"  # SIGTERM or SIGINT: nothing half-done was kept
 
 
-class RunStopped(TrialwatchError):
-    """A stop was requested while a run was waiting or refreshing."""
-
-
-class StopFlag:
-    """Set by SIGTERM/SIGINT; a running refresh checks it after every registry answer."""
-
-    def __init__(self) -> None:
-        self._event = threading.Event()
-        self.reason = ""
-
-    def set(self, reason: str) -> None:
-        self.reason = reason
-        self._event.set()
-
-    def clear(self) -> None:
-        self.reason = ""
-        self._event.clear()
-
-    def is_set(self) -> bool:
-        return self._event.is_set()
-
-
-# One per process, like the signals that set it.
-STOP = StopFlag()
+# A stop requested while a run was waiting or refreshing (raised by the transport too).
+RunStopped = Stopped
 
 
 def run_job(config_path: str, trigger: str = "schedule") -> Outcome:
@@ -116,22 +91,13 @@ def execute(config: Config, trigger: str) -> JobResult:
 
 
 def stoppable_client(config: Config) -> CtgovClient:
-    """The usual API client, made to give up at the next answer once a stop is requested.
+    """The usual API client: its transfers are cut short once a stop is requested (STOP).
 
-    Raising there makes the refresh roll back its transaction: the store stays as it was.
+    The refresh then rolls back its transaction: the store stays as it was.
     """
     from trialwatch.services import pipeline as services
 
-    client = services.make_client(config)
-    client.session.hooks["response"].append(_raise_if_stopping)
-    return client
-
-
-def _raise_if_stopping(response: requests.Response, *args: Any, **kwargs: Any) -> None:
-    if STOP.is_set():
-        raise RunStopped(
-            f"{STOP.reason} during the refresh; it was rolled back, nothing from this run was kept"
-        )
+    return services.make_client(config)
 
 
 def render_banner(config: Config) -> None:

@@ -15,7 +15,8 @@ import requests
 from sqlalchemy.orm import Session, sessionmaker
 
 from trialwatch.config import Config
-from trialwatch.ctgov.client import CtgovClient, make_retry, make_session
+from trialwatch.ctgov.client import CtgovClient
+from trialwatch.ctgov.session import make_retry, make_session
 from trialwatch.errors import TrialwatchError
 from trialwatch.services.refresh import RefreshResult, run_refresh
 from trialwatch.store import engine as store

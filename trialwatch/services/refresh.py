@@ -18,7 +18,7 @@ from trialwatch.config import Config, SearchConfig
 from trialwatch.ctgov.client import PROBE_FIELDS, SUMMARY_FIELDS, CtgovClient, IdFetch
 from trialwatch.domain.ids import CANONICAL
 from trialwatch.domain.records import canonical_json
-from trialwatch.errors import TrialwatchError
+from trialwatch.errors import Stopped, TrialwatchError, unexpected
 from trialwatch.store import engine as store
 from trialwatch.store.ingest import IngestStats, ingest_records, update_membership
 from trialwatch.store.models import RefreshRun, SearchState, utcnow
@@ -76,11 +76,14 @@ def run_refresh(
     try:
         with sessions.begin() as session:
             _refresh(session, config, client, result, now=now, full=kind == "full")
+    except Stopped as exc:  # SIGTERM: rolled back, and not a failure
+        _finish(sessions, result, client, started, outcome="stopped", error=str(exc))
+        raise
     except TrialwatchError as exc:
         _finish(sessions, result, client, started, outcome="failed", error=str(exc))
         raise
-    except BaseException as exc:  # interrupted or a bug: still logged, then re-raised
-        _finish(sessions, result, client, started, outcome="failed", error=repr(exc))
+    except BaseException as exc:  # interrupted or a bug: still logged as text, then re-raised
+        _finish(sessions, result, client, started, outcome="failed", error=unexpected(exc))
         raise
     _finish(sessions, result, client, started, outcome="ok", error=None)
     return result

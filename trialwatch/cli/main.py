@@ -219,7 +219,10 @@ def schedule(obj: Context, once: bool) -> None:
 
     if obj.verbosity == 0:  # a service's log is its output: one line per run
         logging.getLogger("trialwatch").setLevel(logging.INFO)
+    from trialwatch.services.pipeline import check_report_dir
+
     config = obj.config()
+    check_report_dir(config)  # bad config: exit 2 before anything runs
     if once:
         if scheduler.run_once(config) is scheduler.jobs.Outcome.FAILED:
             sys.exit(1)

@@ -36,3 +36,17 @@ def terminal_safe(value: str | None, *, keep: str = "") -> str:
         return text  # the common case: nothing to do
     text = _OTHER_ESCAPE.sub("", _CSI.sub("", _TERMINAL_STRING.sub("", text)))
     return _UNSAFE_CHAR.sub(lambda m: m[0] if m[0] in keep else f"<U+{ord(m[0]):04X}>", text)
+
+
+# What a spreadsheet may read as the start of a formula (OWASP "CSV injection"), including the
+# full-width forms some spreadsheet programs accept.
+_FORMULA_START = tuple("=+-@\t\r\n\uff1d\uff0b\uff0d\uff20")
+_PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+
+
+def spreadsheet_safe(value: str) -> str:
+    """`value` as a cell a spreadsheet shows as text, never runs: a leading `'` when it starts
+    like a formula (`=HYPERLINK(...)`, `@SUM(...)`, `-2+3`). A plain number (`-1.5`) is kept."""
+    if value.startswith(_FORMULA_START) and not _PLAIN_NUMBER.fullmatch(value):
+        return "'" + value
+    return value

@@ -1,12 +1,15 @@
 """Writes a rendered report so that readers see the old report or the new one, never a mix.
 
 1. Every page is written (and fsynced) into a staging folder beside the report folder.
-2. Files in the report folder that trialwatch did not write (a `.gitkeep`, notes) are copied in.
+2. Files in the report folder that trialwatch did not write (a `.gitkeep`, notes, the alerts
+   feed) are hard-linked in, so each stays the very file its writer wrote. A folder that holds
+   the database or the config file is refused (`refuse_shared_folder`).
 3. The staging folder and the report folder are swapped in one step with Linux's
    renameat2(RENAME_EXCHANGE). Where that is not available, two renames are used: the old
    folder is renamed aside, then the new one into place; a crash between the two leaves the
    old report in the aside folder, and the next render puts a report back.
-4. The old report (now in the staging path) is deleted.
+4. The old report (now in the staging path) is deleted. A staging folder left by a render that
+   was killed (its process id no longer runs) is deleted by the next render.
 
 A failure before step 3 leaves the previous report byte for byte as it was.
 """
@@ -18,6 +21,7 @@ import ctypes.util
 import errno
 import json
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Mapping
@@ -25,7 +29,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from trialwatch.errors import TrialwatchError
+from trialwatch.errors import TrialwatchError, UsageError
 
 MANIFEST = ".trialwatch-report.json"  # the files the previous render wrote
 _RENAME_EXCHANGE = 2
@@ -36,6 +40,24 @@ class ReportWriteError(TrialwatchError):
     """The report could not be written; the previous report is unchanged."""
 
 
+def refuse_shared_folder(directory: Path, holders: Mapping[str, Path]) -> None:
+    """UsageError if the report folder is, or contains, the folder of one of `holders`.
+
+    A render swaps the whole folder: one that holds the database or the config file would take
+    them with it (a refresh running meanwhile would lose what it committed).
+    """
+    directory = directory.resolve()
+    clashes = [
+        f"the {what} ({path})" for what, path in holders.items() if directory in path.parents
+    ]
+    if clashes:
+        raise UsageError(
+            f"[report] dir {directory} holds {' and '.join(clashes)}. A render replaces the whole "
+            "report folder, so give the report a folder of its own (the default, reports/ "
+            "beside the config, is fine)."
+        )
+
+
 def write_report(directory: Path, pages: Mapping[str, str]) -> int:
     """Replace the report in `directory` with `pages` ({file name: HTML}); return bytes written."""
     for name in pages:
@@ -43,7 +65,9 @@ def write_report(directory: Path, pages: Mapping[str, str]) -> int:
             raise ReportWriteError(f"refusing to write report page {name!r}")
     directory = directory.resolve()
     directory.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{directory.name}.staging-", dir=directory.parent))
+    _remove_abandoned_staging(directory)
+    prefix = f".{directory.name}.staging-{os.getpid()}-"
+    staging = Path(tempfile.mkdtemp(prefix=prefix, dir=directory.parent))
     os.chmod(staging, 0o755)  # mkdtemp makes it private; a report is read by a web server
     try:
         total = 0
@@ -52,6 +76,7 @@ def write_report(directory: Path, pages: Mapping[str, str]) -> int:
         _write_synced(staging / MANIFEST, json.dumps(sorted(pages)).encode())
         _carry_over(directory, staging, set(pages))
         _fsync_dir(staging)
+        _carry_over(directory, staging, set(pages))  # what appeared while the pages synced
         _swap(staging, directory)
     except OSError as exc:
         shutil.rmtree(staging, ignore_errors=True)
@@ -63,6 +88,29 @@ def write_report(directory: Path, pages: Mapping[str, str]) -> int:
         raise
     shutil.rmtree(staging, ignore_errors=True)  # now holds the previous report
     return total
+
+
+def _remove_abandoned_staging(directory: Path) -> None:
+    """Delete staging folders left by a render that was killed (its process is gone)."""
+    pattern = re.compile(rf"\.{re.escape(directory.name)}\.staging-(\d+)-")
+    if not directory.parent.is_dir():
+        return
+    for entry in directory.parent.iterdir():
+        found = pattern.match(entry.name)
+        if found and entry.is_dir() and not _alive(int(found.group(1))):
+            shutil.rmtree(entry, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # someone else's process: alive
+        return True
+    return True
 
 
 def _write_synced(path: Path, data: bytes) -> int:
@@ -85,7 +133,12 @@ def _fsync_dir(path: Path) -> None:
 
 
 def _carry_over(directory: Path, staging: Path, new_pages: set[str]) -> None:
-    """Copy what someone else put in the report folder; drop pages the previous render wrote."""
+    """Bring what someone else put in the report folder; drop pages the previous render wrote.
+
+    Files are hard-linked, not copied: the file at its path after the swap is the very file
+    its owner wrote (and may still hold open). Run again just before the swap, it links what
+    appeared or was replaced meanwhile (a refresh writing `feed.xml`).
+    """
     if not directory.is_dir():
         return
     try:
@@ -95,10 +148,20 @@ def _carry_over(directory: Path, staging: Path, new_pages: set[str]) -> None:
     for entry in directory.iterdir():
         if entry.name in ours or entry.name in new_pages or entry.name == MANIFEST:
             continue
+        target = staging / entry.name
         if entry.is_dir() and not entry.is_symlink():
-            shutil.copytree(entry, staging / entry.name, symlinks=True)
-        else:
-            shutil.copy2(entry, staging / entry.name, follow_symlinks=False)
+            if not target.exists():
+                shutil.copytree(entry, target, symlinks=True, copy_function=_link_or_copy)
+        elif not (target.exists() and os.path.samestat(target.lstat(), entry.lstat())):
+            target.unlink(missing_ok=True)
+            _link_or_copy(str(entry), str(target))
+
+
+def _link_or_copy(source: str, target: str) -> None:
+    try:
+        os.link(source, target, follow_symlinks=False)
+    except OSError:  # another filesystem, or links not allowed: a copy then
+        shutil.copy2(source, target, follow_symlinks=False)
 
 
 @cache

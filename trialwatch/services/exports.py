@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from trialwatch.config import Config
 from trialwatch.domain.results import parse_adverse_events, parse_outcomes
 from trialwatch.domain.summary import FIELD_LABELS, LIST_JOINERS, LISTED_FIELDS
+from trialwatch.domain.text import spreadsheet_safe
 from trialwatch.errors import UsageError
 from trialwatch.services.result_exports import analysis_rows, baseline_rows
 from trialwatch.store.changelog import ChangeQuery, change_log
@@ -208,13 +209,29 @@ def write(df: pd.DataFrame, path: Path, fmt: str, *, sheet: str) -> None:
         if isinstance(df[column].dtype, pd.DatetimeTZDtype):
             df[column] = df[column].dt.tz_convert("UTC").dt.tz_localize(None)
     if fmt == "csv":
-        df.to_csv(path, index=False)
+        text = df.select_dtypes(include=["object", "string"]).columns
+        safe = df.assign(**{c: df[c].map(_csv_cell, na_action="ignore") for c in text})
+        safe.to_csv(path, index=False)
     elif fmt == "xlsx":
-        df.to_excel(path, index=False, sheet_name=sheet[:31], engine="openpyxl")
+        with pd.ExcelWriter(path, engine="openpyxl") as excel:
+            df.to_excel(excel, index=False, sheet_name=sheet[:31])
+            _no_formulas(excel.sheets[sheet[:31]])
     elif fmt == "json":
         df.to_json(path, orient="records", date_format="iso", indent=2, force_ascii=False)
     else:  # pragma: no cover - click restricts the choice
         raise UsageError(f"unknown format {fmt!r}")
+
+
+def _csv_cell(value: Any) -> Any:
+    return spreadsheet_safe(value) if isinstance(value, str) else value
+
+
+def _no_formulas(sheet: Any) -> None:
+    """Registry text is never a formula: openpyxl makes one of any text starting with `=`."""
+    for row in sheet.iter_rows():
+        for cell in row:
+            if cell.data_type == "f":
+                cell.data_type = "s"
 
 
 def export_to(config: Config, what: str, path: Path, fmt: str | None = None) -> dict[str, Any]:

@@ -143,9 +143,24 @@ def refresh_and_report(
 ) -> JobResult:
     """The scheduled job: refresh, then render the report; a failed refresh leaves both alone."""
     started = time.monotonic()
+    check_report_dir(config)  # before the refresh: a run that cannot render changes nothing
     result = refresh(config, client=client, trigger=trigger, lock_wait=lock_wait)
     report = render_report(config)
     return JobResult(result, report, time.monotonic() - started)
+
+
+def check_report_dir(config: Config) -> None:
+    """UsageError (exit 2) when `[report] dir` is, or contains, the folder of the database or
+    of the config file: a render swaps the whole folder."""
+    from sqlalchemy.engine import make_url
+
+    from trialwatch.report.writer import refuse_shared_folder
+
+    holders = {"config file": config.path.resolve()}
+    url = make_url(config.database_url)
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+        holders["database"] = Path(url.database).resolve()
+    refuse_shared_folder(config.report_dir, holders)
 
 
 def render_report(config: Config, *, now: datetime | None = None, again: bool = False) -> Path:
@@ -161,6 +176,7 @@ def render_report(config: Config, *, now: datetime | None = None, again: bool = 
     from trialwatch.report.writer import write_report
     from trialwatch.store.models import ReportRun, utcnow
 
+    check_report_dir(config)
     now = now or utcnow()
     directory = config.report_dir
     with open_sessions(config) as sessions:

@@ -66,9 +66,26 @@ class Stopped(TrialwatchError):
 
 
 def unexpected(exc: BaseException) -> str:
-    """One line for an exception nobody foresaw: its type and message, no secret in it."""
+    """One line for an exception nobody foresaw: what failed and why, no secret in it.
+
+    A database error keeps only the driver's first line (not the SQL and its parameters); an
+    OS error names its errno text and file (`No space left on device: /dev/full`).
+    """
     if isinstance(exc, KeyboardInterrupt):
         return "interrupted (SIGINT)"
-    message = " ".join(str(exc).split())
+    if isinstance(exc, TrialwatchError):  # foreseen after all: its own message
+        return safe_text(exc)
+    origin = getattr(exc, "orig", None)
+    if isinstance(origin, BaseException):  # SQLAlchemy wraps the driver's error
+        return safe_text(f"the database failed: {_first_line(origin) or type(origin).__name__}")
+    if isinstance(exc, OSError) and exc.strerror:
+        where = f": {exc.filename}" if exc.filename else ""
+        return safe_text(f"{exc.strerror} (errno {exc.errno}){where}")
     text = f"unexpected error: {type(exc).__name__}"
+    message = _first_line(exc)
     return safe_text(f"{text}: {message}" if message else text)
+
+
+def _first_line(exc: BaseException) -> str:
+    lines = str(exc).strip().splitlines()
+    return " ".join(lines[0].split())[:500] if lines else ""

@@ -28,7 +28,7 @@ from trialwatch.alerts.outbox import (
     unnotified,
 )
 from trialwatch.config import Config, EmailConfig
-from trialwatch.errors import AlertError
+from trialwatch.errors import AlertError, unexpected
 from trialwatch.store.models import utcnow
 from trialwatch.store.runlog import (
     mark_health_notified,
@@ -64,17 +64,17 @@ def deliver(config: Config, sessions: sessionmaker[Session]) -> AlertOutcome:
         try:
             _feed(config, sessions, outcome)
         except Exception as exc:  # a full disk or a bug must not fail the refresh
-            log.exception("writing the change feed failed")
+            log.debug("writing the change feed failed", exc_info=True)  # the note says it
             outcome.failed = True
-            outcome.notes.append(f"WARNING alerts: could not write the feed: {exc}")
+            outcome.notes.append(f"WARNING alerts: could not write the feed: {unexpected(exc)}")
     if config.alerts.email is not None:
         try:
             _email(config, config.alerts.email, sessions, outcome)
         except Exception as exc:
-            log.exception("sending the change digest failed")
+            log.debug("sending the change digest failed", exc_info=True)  # the note says it
             outcome.failed = True
             outcome.notes.append(
-                f"WARNING alerts: the e-mail digest was not sent ({exc}); "
+                f"WARNING alerts: the e-mail digest was not sent ({unexpected(exc)}); "
                 "the changes stay pending and go out with the next run"
             )
     return outcome

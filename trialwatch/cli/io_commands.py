@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import click
 
 from trialwatch.cli import output
+from trialwatch.cli.lookups import MAX_COUNT
 
 if TYPE_CHECKING:
     from trialwatch.cli.context import Context
@@ -32,7 +33,7 @@ def _statuses(values: tuple[str, ...]) -> list[str]:
     help="Phase 1, 2, 3, 4, 'early 1' or NA; repeat for any of several.",
 )  # fmt: skip
 @click.option(
-    "--limit", type=click.IntRange(min=1), default=50, show_default=True,
+    "--limit", type=click.IntRange(min=1, max=MAX_COUNT), default=50, show_default=True,
     help="Show at most this many studies (fetched page by page).",
 )  # fmt: skip
 @output.json_option

@@ -117,7 +117,9 @@ def history(obj: Context, nct_id: str, as_json: bool) -> None:
         output.echo_text(history_text(result))
 
 
-_RELATIVE = re.compile(r"^(\d+)\s*([dw])$")
+MAX_COUNT = 10**9  # --limit, --runs: beyond this a database cannot take the number
+
+_RELATIVE = re.compile(r"^([0-9]+)\s*([dw])$")
 
 
 def parse_since(text: str, *, now: datetime | None = None) -> datetime:
@@ -126,7 +128,12 @@ def parse_since(text: str, *, now: datetime | None = None) -> datetime:
     now = now or datetime.now(UTC)
     if match := _RELATIVE.match(raw):
         days = int(match.group(1)) * (7 if match.group(2) == "w" else 1)
-        return now - timedelta(days=days)
+        try:
+            return now - timedelta(days=days)
+        except OverflowError:
+            raise UsageError(
+                f"--since {text!r}: that reaches back before the year 1; try a date instead"
+            ) from None
     try:
         when = datetime.fromisoformat(raw.upper())
     except ValueError:
@@ -145,7 +152,7 @@ def parse_since(text: str, *, now: datetime | None = None) -> datetime:
 )  # fmt: skip
 @click.option("--study", "nct_id", metavar="NCT_ID", help="Only this study's changes.")
 @click.option(
-    "--limit", type=click.IntRange(min=1), default=100, show_default=True,
+    "--limit", type=click.IntRange(min=1, max=MAX_COUNT), default=100, show_default=True,
     help="Show at most this many (newest first).",
 )  # fmt: skip
 @click.option(
@@ -205,7 +212,7 @@ def changes(
 
 @click.command()
 @click.option(
-    "--runs", type=click.IntRange(min=1), default=5, show_default=True,
+    "--runs", type=click.IntRange(min=1, max=MAX_COUNT), default=5, show_default=True,
     help="How many recent refresh runs to list.",
 )  # fmt: skip
 @click.option(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import sys
+import traceback
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,7 @@ from trialwatch.cli import io_commands as commands_io
 from trialwatch.cli import lookups as commands
 from trialwatch.cli import output
 from trialwatch.cli.context import Context
-from trialwatch.errors import LockBusy, Stopped, TrialwatchError
+from trialwatch.errors import LockBusy, Stopped, TrialwatchError, unexpected
 
 log = logging.getLogger("trialwatch")
 
@@ -49,6 +50,13 @@ class TrialwatchGroup(click.Group):
             return super().invoke(ctx)
         except TrialwatchError as exc:
             raise as_click_error(exc) from None
+        except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except Exception as exc:  # the last resort: one line, the traceback only with -v
+            if getattr(ctx.obj, "verbosity", 0) > 0:
+                click.echo(traceback.format_exc().rstrip(), err=True)
+            log.debug("unexpected error", exc_info=True)
+            raise CommandFailed(unexpected(exc)) from None
 
 
 @click.group(cls=TrialwatchGroup, context_settings={"help_option_names": ["-h", "--help"]})

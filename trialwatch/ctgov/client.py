@@ -33,6 +33,7 @@ SUMMARY_FIELDS = (
 class ApiVersion:
     api_version: str | None
     data_timestamp: str | None
+    problems: tuple[str, ...] = ()  # values left out because the run log cannot hold them
 
 
 @dataclass
@@ -58,12 +59,16 @@ class CtgovClient(Transport):
 
     # -- endpoints -------------------------------------------------------------------------
     def version(self) -> ApiVersion:
+        """The registry's version and data timestamp; an odd one is a note, never a failure."""
         data = self.get_json("version")
         if not isinstance(data, dict):
             raise ApiError("The registry's /version answer is not a JSON object")
-        return ApiVersion(
-            _str_or_none(data.get("apiVersion")), _str_or_none(data.get("dataTimestamp"))
-        )
+        problems: list[str] = []
+        values = [
+            _bounded_text(data.get(key), key, limit, problems)
+            for key, limit in (("apiVersion", 20), ("dataTimestamp", 30))
+        ]
+        return ApiVersion(values[0], values[1], tuple(problems))
 
     def iter_pages(
         self,
@@ -238,5 +243,17 @@ def _studies_of(page: Any) -> list[dict[str, Any]]:
     return [s for s in studies if isinstance(s, dict)]
 
 
-def _str_or_none(value: Any) -> str | None:
-    return value if isinstance(value, str) else None
+def _bounded_text(value: Any, key: str, limit: int, problems: list[str]) -> str | None:
+    """`value` if it is text that fits the run log's column; otherwise None and a note."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        problems.append(f"the registry's /version {key} is not text ({type(value).__name__})")
+        return None
+    if len(value) > limit:
+        problems.append(
+            f"the registry's /version {key} is {len(value)} characters long, more than the "
+            f"{limit} a {key} has; not recorded ({value[:40]!r}…)"
+        )
+        return None
+    return value

@@ -15,6 +15,8 @@ from trialwatch.domain.ids import CANONICAL
 from trialwatch.domain.summary import StudySummary as StudySummary  # re-exported
 
 ENROLLMENT_SENTINEL = 99999999  # some records use this for "unknown"
+# The largest whole number every store column holds (PostgreSQL's integer is 4 bytes).
+STORE_INT_MAX = 2**31 - 1
 # Modules every registry record carries (also in a search's `fields=` summary): one missing is
 # named as a problem, so a blank status on the report is explained.
 CORE_MODULES = (
@@ -147,6 +149,8 @@ def parse_study(record: Any) -> StudySummary:
             r.problems.append("enrollment 99999999 is the registry's sentinel for unknown")
         elif raw_count < 0:
             r.problems.append(f"enrollment {raw_count} is negative")
+        elif raw_count > STORE_INT_MAX:
+            r.problems.append(f"enrollment {raw_count} is too large to be a count of people")
         else:
             enrollment = raw_count
     elif raw_count is not None:

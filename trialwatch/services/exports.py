@@ -19,7 +19,7 @@ from trialwatch.config import Config
 from trialwatch.domain.results import parse_adverse_events, parse_outcomes
 from trialwatch.domain.summary import FIELD_LABELS, LIST_JOINERS, LISTED_FIELDS
 from trialwatch.domain.text import spreadsheet_safe
-from trialwatch.errors import UsageError
+from trialwatch.errors import TrialwatchError, UsageError
 from trialwatch.services.result_exports import analysis_rows, baseline_rows
 from trialwatch.store.changelog import ChangeQuery, change_log
 from trialwatch.store.models import RecordVersion, SearchHit, Study
@@ -208,6 +208,17 @@ def write(df: pd.DataFrame, path: Path, fmt: str, *, sheet: str) -> None:
     for column in df.columns:
         if isinstance(df[column].dtype, pd.DatetimeTZDtype):
             df[column] = df[column].dt.tz_convert("UTC").dt.tz_localize(None)
+    try:
+        _write_as(df, path, fmt, sheet)
+    except OSError as exc:  # /dev/full, a read-only mount, a folder that is not one
+        raise ExportError(f"could not write the export to {path}: {exc.strerror or exc}") from None
+
+
+class ExportError(TrialwatchError):
+    """The export file could not be written."""
+
+
+def _write_as(df: pd.DataFrame, path: Path, fmt: str, sheet: str) -> None:
     if fmt == "csv":
         text = df.select_dtypes(include=["object", "string"]).columns
         safe = df.assign(**{c: df[c].map(_csv_cell, na_action="ignore") for c in text})

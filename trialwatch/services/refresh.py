@@ -6,6 +6,7 @@ was. Only the run log is written outside it, so failed runs are recorded too.
 
 from __future__ import annotations
 
+import logging
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -17,11 +18,13 @@ from sqlalchemy.orm import Session, sessionmaker
 from trialwatch.config import Config, SearchConfig
 from trialwatch.ctgov.client import PROBE_FIELDS, SUMMARY_FIELDS, CtgovClient, IdFetch
 from trialwatch.domain.ids import CANONICAL
-from trialwatch.domain.records import canonical_json
-from trialwatch.errors import Stopped, TrialwatchError, unexpected
+from trialwatch.domain.records import STORE_INT_MAX, canonical_json
+from trialwatch.errors import Stopped, unexpected
 from trialwatch.store import engine as store
 from trialwatch.store.ingest import IngestStats, ingest_records, update_membership
 from trialwatch.store.models import RefreshRun, SearchState, utcnow
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -76,14 +79,12 @@ def run_refresh(
     try:
         with sessions.begin() as session:
             _refresh(session, config, client, result, now=now, full=kind == "full")
-    except Stopped as exc:  # SIGTERM: rolled back, and not a failure
-        _finish(sessions, result, client, started, outcome="stopped", error=str(exc))
-        raise
-    except TrialwatchError as exc:
-        _finish(sessions, result, client, started, outcome="failed", error=str(exc))
-        raise
-    except BaseException as exc:  # interrupted or a bug: still logged as text, then re-raised
-        _finish(sessions, result, client, started, outcome="failed", error=unexpected(exc))
+    except BaseException as exc:  # a failure, a stop, or a bug: logged as text, then re-raised
+        outcome = "stopped" if isinstance(exc, Stopped) else "failed"
+        try:
+            _finish(sessions, result, client, started, outcome=outcome, error=unexpected(exc))
+        except Exception:  # a full disk or a lost connection: the first error is the news
+            log.debug("could not record the run's end", exc_info=True)
         raise
     _finish(sessions, result, client, started, outcome="ok", error=None)
     return result
@@ -130,6 +131,7 @@ def _refresh(
 ) -> None:
     version = client.version()
     result.data_timestamp = version.data_timestamp
+    result.notes += [f"WARNING {problem}" for problem in version.problems]
     session.execute(
         update(RefreshRun)
         .where(RefreshRun.id == result.run_id)
@@ -246,6 +248,12 @@ def _refresh_search(
             f"WARNING search {search.name!r}: the registry counted {fetched.total_count} "
             f"studies but {received} arrived"
         )
+    if fetched.total_count is not None and not 0 <= fetched.total_count <= STORE_INT_MAX:
+        result.notes.append(
+            f"WARNING search {search.name!r}: the registry's totalCount {fetched.total_count} "
+            "is not a count the store can hold; it is not recorded"
+        )
+        fetched.total_count = None
     result.studies_fetched += received
     stats.add(
         ingest_records(

@@ -15,7 +15,7 @@ from sqlalchemy import Engine, create_engine, event, func, inspect, select, upda
 from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from trialwatch.errors import StoreError
+from trialwatch.errors import StoreError, safe_text
 from trialwatch.store import schema
 from trialwatch.store.models import (
     Base,
@@ -120,15 +120,19 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
 
 
 def safe_url(url: str) -> str:
-    """The URL without a password, for messages."""
+    """The URL without a password (in the user part or in the query), for messages."""
     from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
 
-    return make_url(url).render_as_string(hide_password=True)
+    try:
+        return safe_text(make_url(url).render_as_string(hide_password=True))
+    except (ArgumentError, ValueError):
+        return safe_text(url)
 
 
 def _first_line(exc: Exception) -> str:
     orig = getattr(exc, "orig", None) or exc
-    return str(orig).splitlines()[0] if str(orig) else type(orig).__name__
+    return safe_text(str(orig).splitlines()[0]) if str(orig) else type(orig).__name__
 
 
 # -- upserts -----------------------------------------------------------------------------------

@@ -9,10 +9,19 @@ import re
 from typing import Any
 
 import pytest
+import responses
 import sqlalchemy as sa
 
-from tests.conftest import table_contents
-from tests.faults.harness import CITED, Clinic, assert_recovers, query, run_cli
+from tests.conftest import API, table_contents
+from tests.faults.harness import (
+    CITED,
+    Clinic,
+    assert_failed_cleanly,
+    assert_recovers,
+    query,
+    run_cli,
+    target_matcher,
+)
 from trialwatch.store import schema
 from trialwatch.store.schema import HEAD_REVISION
 
@@ -69,6 +78,8 @@ BAD_IDS = [
     ("history-digits-only", ["history", "02552212"]),
     ("changes-study-not-an-id", ["changes", "--study", "ketamine"]),
     ("show-id-too-long", ["show", "NCT125522120"]),
+    ("show-arabic-indic-digits", ["show", "NCT\u0660\u0662\u0662\u0669\u0669\u0667\u0669\u0661"]),
+    ("show-full-width-digits", ["show", "NCT\uff10\uff12\uff15\uff15\uff12\uff12\uff11\uff12"]),
 ]
 
 
@@ -179,3 +190,27 @@ def _execute(db_url: str, sql: str) -> None:
             conn.execute(sa.text(sql))
     finally:
         engine.dispose()
+
+
+def test_a_search_with_an_essie_syntax_error_is_bad_input(clinic: Clinic):
+    """The registry answers 400 to a query it cannot parse: bad input (exit 2), not a failure.
+
+    SYNTHETIC answer body (the API's 400s are plain text naming the problem)."""
+    before = clinic.snapshot()
+    clinic.mock.reset()
+    clinic.serve(skip=("search",))
+    clinic.mock.add(responses.GET, f"{API}/studies", status=400, match=[target_matcher("search")],
+                    body="Invalid query: unbalanced parenthesis at position 14")  # fmt: skip
+    result = clinic.refresh()
+    assert_failed_cleanly(
+        clinic, before, result,
+        r"The registry refused the search query\.cond=depression.*: The registry refused the "
+        r"request \(HTTP 400\): Invalid query: unbalanced parenthesis", exit_code=2,
+    )  # fmt: skip
+    clinic.mock.reset()
+    clinic.mock.add(responses.GET, f"{API}/studies", status=400,
+                    body="Invalid query: unbalanced parenthesis at position 14")  # fmt: skip
+    live = run_cli("--config", str(clinic.config_path), "search", "ketamine AND (depression")
+    assert live.exit_code == 2, live.stderr
+    assert live.stderr.startswith("Error: The registry refused the request (HTTP 400)")
+    assert_recovers(clinic)

@@ -108,6 +108,16 @@ class CtgovClient(Transport):
         if fields:
             query["fields"] = "|".join(fields)
         result = SearchFetch()
+        try:
+            self._collect(query, max_studies, result)
+        except BadRequest as exc:
+            shown = ", ".join(f"{k}={v}" for k, v in params.items())
+            raise BadRequest(f"The registry refused the search {shown[:300]}: {exc}") from None
+        if result.total_count is not None and len(result.studies) >= max_studies:
+            result.capped = result.capped or result.total_count > max_studies
+        return result
+
+    def _collect(self, query: dict[str, Any], max_studies: int, result: SearchFetch) -> None:
         for studies, page in self.iter_pages(query, max_studies=max_studies):
             result.pages += 1
             if result.total_count is None and isinstance(page.get("totalCount"), int):
@@ -118,9 +128,6 @@ class CtgovClient(Transport):
                 page.get("nextPageToken") or len(studies) > room
             ):
                 result.capped = True
-        if result.total_count is not None and len(result.studies) >= max_studies:
-            result.capped = result.capped or result.total_count > max_studies
-        return result
 
     def fetch_ids(self, ids: Sequence[str], *, fields: Sequence[str] | None = None) -> IdFetch:
         """Look up canonical NCT ids in batches of 1000 with filter.ids (never one request per id).

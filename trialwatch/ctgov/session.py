@@ -81,7 +81,10 @@ def make_session(retry: Retry | None = None) -> requests.Session:
 
 
 class BadRequest(ApiError):
-    """HTTP 400: the registry refused the parameters (for example a malformed id in a batch)."""
+    """HTTP 400: the registry refused the parameters (a malformed id in a batch, a search with
+    an Essie syntax error). Bad input, so exit code 2."""
+
+    exit_code = 2
 
 
 @dataclass

@@ -8,7 +8,8 @@ from trialwatch.errors import InvalidNctId
 
 # Exactly 8 digits, as registered. The API would also take unpadded ids (NCT123), but a short id
 # typed by a person is far more often a dropped digit than a shorthand, so it is refused.
-CANONICAL = re.compile(r"^NCT\d{8}$")
+# ASCII digits only (`\d` would take Arabic-Indic or full-width ones), and no line break after.
+CANONICAL = re.compile(r"^NCT[0-9]{8}\Z")
 
 
 def normalize_nct_id(raw: object) -> str:

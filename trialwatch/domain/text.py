@@ -41,7 +41,7 @@ def terminal_safe(value: str | None, *, keep: str = "") -> str:
 # What a spreadsheet may read as the start of a formula (OWASP "CSV injection"), including the
 # full-width forms some spreadsheet programs accept.
 _FORMULA_START = tuple("=+-@\t\r\n\uff1d\uff0b\uff0d\uff20")
-_PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+_PLAIN_NUMBER = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?")
 
 
 def spreadsheet_safe(value: str) -> str:

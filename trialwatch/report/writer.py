@@ -92,7 +92,7 @@ def write_report(directory: Path, pages: Mapping[str, str]) -> int:
 
 def _remove_abandoned_staging(directory: Path) -> None:
     """Delete staging folders left by a render that was killed (its process is gone)."""
-    pattern = re.compile(rf"\.{re.escape(directory.name)}\.staging-(\d+)-")
+    pattern = re.compile(rf"\.{re.escape(directory.name)}\.staging-([0-9]+)-")
     if not directory.parent.is_dir():
         return
     for entry in directory.parent.iterdir():

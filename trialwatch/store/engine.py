@@ -83,10 +83,29 @@ def open_store(url: str, *, create: bool = True, config_path: str | None = None)
         raise
     except (DatabaseError, OperationalError) as exc:
         engine.dispose()
-        raise StoreError(
-            f"Cannot open the database at {safe_url(url)}: {_first_line(exc)}"
-        ) from None
+        reason = _first_line(exc)
+        if "readonly" in reason or "read-only" in reason or _read_only_file(url):
+            raise StoreError(
+                f"The database at {safe_url(url)} is read-only ({reason}), and this command "
+                "writes to it. Lookups (show, history, changes, status, export) still read it."
+            ) from None
+        raise StoreError(f"Cannot open the database at {safe_url(url)}: {reason}") from None
     return engine
+
+
+def _read_only_file(url: str) -> bool:
+    """Whether `url` is a SQLite file that cannot be written (or whose folder cannot be)."""
+    import os
+
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database:
+        return False
+    path = os.path.abspath(parsed.database)
+    return os.path.exists(path) and not (
+        os.access(path, os.W_OK) and os.access(os.path.dirname(path), os.W_OK)
+    )
 
 
 def upgrade_store(url: str) -> schema.SchemaState:

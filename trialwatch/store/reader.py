@@ -41,7 +41,28 @@ def open_reader(url: str, config_path: Path | str | None = None) -> Engine:
             f"No trialwatch database at {path}{where}. "
             "Run `trialwatch refresh` first to create it, or point --config at the right file."
         )
+    if path is not None:
+        return _read_only_sqlite(path)
     return store.make_engine(url)
+
+
+def _read_only_sqlite(path: Path) -> Engine:
+    """SQLite opened read-only: a lookup never writes, so a read-only file or mount is fine.
+
+    On a read-only folder the WAL's shared-memory file cannot be made; with no WAL file left
+    there, nobody is writing, and the file is read as immutable.
+    """
+    import os
+    import sqlite3
+    from urllib.parse import quote
+
+    from sqlalchemy import create_engine
+
+    mode = "ro"
+    if not os.access(path.parent, os.W_OK) and not path.with_name(path.name + "-wal").exists():
+        mode = "ro&immutable=1"
+    uri = f"file:{quote(str(path.resolve()))}?mode={mode}"
+    return create_engine("sqlite://", creator=lambda: sqlite3.connect(uri, uri=True, timeout=30))
 
 
 @contextmanager
@@ -49,6 +70,7 @@ def reading(url: str, config_path: Path | str | None = None) -> Iterator[Session
     """A session for lookups; database errors become one StoreError line, not a traceback."""
     engine = open_reader(url, config_path)
     try:
+        _refuse_a_newer_schema(engine, store.safe_url(url), config_path)
         with Session(engine) as session:
             yield session
     except DBAPIError as exc:
@@ -66,6 +88,19 @@ def reading(url: str, config_path: Path | str | None = None) -> Iterator[Session
         raise StoreError(f"Cannot read the database at {shown}: {reason}.{hint}") from None
     finally:
         engine.dispose()
+
+
+def _refuse_a_newer_schema(engine: Engine, shown: str, config_path: Path | str | None) -> None:
+    """A store a newer trialwatch upgraded is refused, not read (one cheap query)."""
+    from trialwatch.store import schema
+
+    with engine.connect() as conn:
+        revision = schema.read_revision(conn)
+    if revision is not None and revision != schema.HEAD_REVISION:
+        state = schema.check_schema(engine)
+        if state.status == "unknown":
+            hint = f" --config {config_path}" if config_path else ""
+            raise StoreError(schema.refusal(state, shown, hint))
 
 
 def _schema_refusal(engine: Engine, shown: str, config_path: Path | str | None) -> str | None:

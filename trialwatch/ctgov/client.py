@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from trialwatch.ctgov.session import BadRequest, Transport
+from trialwatch.domain.records import STORE_INT_MAX
 from trialwatch.errors import ApiError
 
 PAGE_SIZE = 1000  # the API's maximum; larger values are coerced down
@@ -52,6 +53,7 @@ class SearchFetch:
     total_count: int | None = None
     pages: int = 0
     capped: bool = False  # max_studies was reached before the end
+    problems: list[str] = field(default_factory=list)  # odd values left out, for a warning
 
 
 class CtgovClient(Transport):
@@ -113,6 +115,12 @@ class CtgovClient(Transport):
         except BadRequest as exc:
             shown = ", ".join(f"{k}={v}" for k, v in params.items())
             raise BadRequest(f"The registry refused the search {shown[:300]}: {exc}") from None
+        if result.total_count is not None and not 0 <= result.total_count <= STORE_INT_MAX:
+            result.problems.append(
+                f"the registry's totalCount {result.total_count} is not a count the store can "
+                "hold; it is not recorded"
+            )
+            result.total_count = None
         if result.total_count is not None and len(result.studies) >= max_studies:
             result.capped = result.capped or result.total_count > max_studies
         return result

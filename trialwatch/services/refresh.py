@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from trialwatch.config import Config, SearchConfig
 from trialwatch.ctgov.client import PROBE_FIELDS, SUMMARY_FIELDS, CtgovClient, IdFetch
 from trialwatch.domain.ids import CANONICAL
-from trialwatch.domain.records import STORE_INT_MAX, canonical_json
+from trialwatch.domain.records import canonical_json
 from trialwatch.errors import Stopped, unexpected
 from trialwatch.store import engine as store
 from trialwatch.store.ingest import IngestStats, ingest_records, update_membership
@@ -248,12 +248,7 @@ def _refresh_search(
             f"WARNING search {search.name!r}: the registry counted {fetched.total_count} "
             f"studies but {received} arrived"
         )
-    if fetched.total_count is not None and not 0 <= fetched.total_count <= STORE_INT_MAX:
-        result.notes.append(
-            f"WARNING search {search.name!r}: the registry's totalCount {fetched.total_count} "
-            "is not a count the store can hold; it is not recorded"
-        )
-        fetched.total_count = None
+    result.notes += [f"WARNING search {search.name!r}: {p}" for p in fetched.problems]
     result.studies_fetched += received
     stats.add(
         ingest_records(

@@ -98,4 +98,4 @@ def test_sigterm_interrupts_a_transfer_in_progress(tmp_path, db_url, args, how):
     assert query_rows(db_url, "SELECT count(*) FROM record_versions") == [(0,)]
     ((outcome, error),) = _runs(db_url)
     assert outcome == "stopped" and "SIGTERM" in error
-    assert not (tmp_path / "reports").exists()
+    assert not (tmp_path / "reports" / "index.html").exists()

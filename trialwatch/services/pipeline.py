@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from trialwatch.config import Config
 from trialwatch.ctgov.client import CtgovClient
 from trialwatch.ctgov.session import make_retry, make_session
-from trialwatch.errors import TrialwatchError
+from trialwatch.errors import Stopped, TrialwatchError
 from trialwatch.services.refresh import RefreshResult, run_refresh
 from trialwatch.store import engine as store
 from trialwatch.store.lock import refresh_lock
@@ -65,6 +65,8 @@ def refresh(
         with refresh_lock(engine, wait=lock_wait):
             try:
                 result = run_refresh(config, sessions, client, full=full, trigger=trigger)
+            except Stopped:  # nothing happened: no alert, no feed, exit at once
+                raise
             except TrialwatchError:
                 # The failed run is in the run log: a failure streak may call for an alert.
                 after_run(config, sessions)

@@ -5,6 +5,7 @@ right exit code (2 for bad input, 1 for an unusable store), and loses nothing.
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -44,6 +45,30 @@ CONFIG_CASES = [
      r"key 'searches\[0\]\.params': needs at least one parameter"),
     ("config-boolean-where-a-number-goes", "min_interval = 0", "min_interval = true",
      r"key 'api\.min_interval': expected a number, got True"),
+    # bounds at load: each of these used to fail at run time with a traceback, or pass silently
+    ("config-read-timeout-nan", "min_interval = 0", "min_interval = 0\nread_timeout = nan",
+     r"key 'api\.read_timeout': must be a finite number, got nan"),
+    ("config-min-interval-nan", "min_interval = 0", "min_interval = nan",
+     r"key 'api\.min_interval': must be a finite number, got nan"),
+    ("config-connect-timeout-inf", "min_interval = 0", "min_interval = 0\nconnect_timeout = inf",
+     r"key 'api\.connect_timeout': must be a finite number, got inf"),
+    ("config-overlap-days-huge", "[report]", "[refresh]\noverlap_days = 99999999\n[report]",
+     r"key 'refresh\.overlap_days': must be at most 3650, got 99999999"),
+    ("config-feed-entries-10e20", "[report]",
+     "[alerts]\nfeed_entries = 100000000000000000000\n[report]",
+     r"key 'alerts\.feed_entries': must be at most 100000"),
+    ("config-base-url-broken-ipv6", 'base_url = "https://ctgov.test/api/v2"',
+     'base_url = "http://[::1"', r"key 'api\.base_url': not a valid URL 'http://\[::1'"),
+    ("config-base-url-port-99999", "https://ctgov.test/", "https://ctgov.test:99999/",
+     r"key 'api\.base_url': not a valid URL .*Port out of range"),
+    ("config-base-url-with-a-space", "https://ctgov.test/", "https://ctgov .test/",
+     r"key 'api\.base_url': must not contain spaces or control characters"),
+    ("config-deeply-nested-toml", "[report]", "[report]\nx = " + "[" * 5000 + "]" * 5000,
+     r"not valid TOML: nested too deeply"),
+    ("config-email-host-with-crlf", "[report]",
+     '[alerts.email]\nhost = "smtp.x\\r\\nRCPT TO:<a@b.example>"\nsender = "a@b.example"\n'
+     'to = ["x@y.example"]\n[report]',
+     r"key 'alerts\.email\.host': must not contain spaces or control characters"),
 ]  # fmt: skip
 
 
@@ -60,6 +85,28 @@ def test_malformed_config_value_is_refused(clinic: Clinic, old: str, new: str, m
     assert result.stderr.startswith(f"Error: {clinic.config_path}")  # names the file first
     assert re.search(message, result.stderr), result.stderr
     assert clinic.snapshot() == before  # not even a run row: nothing was attempted
+    clinic.config_path.write_text(good, encoding="utf-8")
+    assert_recovers(clinic)
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [("sqlite://", r"an in-memory SQLite database keeps nothing between runs"),
+     ("not a url", r"not a database URL 'not a url'"),
+     ("mysql://u@db.example/tw", r"unsupported database 'mysql' \(use sqlite or postgresql\)")],
+    ids=["config-sqlite-in-memory", "config-unparsable-database-url",
+         "config-unsupported-database"],
+)  # fmt: skip
+def test_a_database_url_that_cannot_work_is_refused(clinic: Clinic, url: str, message: str):
+    good = clinic.config_path.read_text(encoding="utf-8")
+    before = clinic.snapshot()
+    bad = re.sub(r"(?m)^url = .*$", f"url = {json.dumps(url)}", good, count=1)
+    clinic.config_path.write_text(bad, encoding="utf-8")
+    result = clinic.refresh()
+    assert result.exit_code == 2, result.stderr
+    assert result.stderr.startswith(f"Error: {clinic.config_path}: key 'database.url': ")
+    assert re.search(message, result.stderr), result.stderr
+    assert clinic.snapshot() == before
     clinic.config_path.write_text(good, encoding="utf-8")
     assert_recovers(clinic)
 

@@ -173,3 +173,11 @@ def test_the_shipped_config_carries_the_clinics_claim() -> None:
 
     config = load_config(Path(__file__).parents[2] / "config.toml")
     assert [s.claims for s in config.studies] == [(CLAIM,), (CLAIM,)]
+
+
+def test_group_descriptions_are_on_the_page_collapsed() -> None:
+    page = _page("NCT00763412")
+    assert "How the registry describes these groups (2)" in page
+    assert "How the registry describes these adverse-event groups (2)" in page
+    text = _text(page)
+    assert "Repaglinide intervention group of CF pancreatic insufficient patients" in text

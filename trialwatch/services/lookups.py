@@ -103,8 +103,7 @@ def study_detail(
         "flags": study_flags(session, stored_id),
         "note": alias_note,
     }
-    full = study.scope == "full"
-    detail.update(trust_and_people(raw) if full else {"trust": None, "people": None})
+    detail.update(trust_and_people(raw, full=study.scope == "full"))
     return detail
 
 
@@ -113,8 +112,13 @@ def _plain(name: str, value: Any) -> Any:
     return list(value or []) if name in LIST_JOINERS else value
 
 
-def trust_and_people(record: dict[str, Any]) -> dict[str, Any]:
-    """The trust panel and who was in it, from the stored record version (values verbatim)."""
+def trust_and_people(record: dict[str, Any], *, full: bool = True) -> dict[str, Any]:
+    """The trust panel and who was in it, from the stored record version (values verbatim).
+
+    None for both when only search summary fields are stored (`full` False).
+    """
+    if not full:
+        return {"trust": None, "people": None}
     summary, eligibility = parse_study(record), protocol.parse_eligibility(record)
     trust = appraise(
         summary,

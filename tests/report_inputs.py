@@ -13,9 +13,10 @@ from datetime import UTC, date, datetime
 from functools import cache
 from typing import Any
 
-from tests.conftest import FIXTURES, load_fixture, study
+from tests.conftest import FIXTURES, classic_xml, load_fixture, study
 from trialwatch.config import SearchConfig, StudyConfig
 from trialwatch.domain.change import LoggedChange
+from trialwatch.domain.classic import read_classic_xml
 from trialwatch.domain.records import parse_study
 from trialwatch.report.context import (
     CitedStudy,
@@ -130,7 +131,30 @@ def extra_studies() -> list[CitedStudy]:
     return [
         cited("NCT02210780", "2015 - Clinical Trial Provided by Regeneron", claims=[CLINIC_CLAIM]),
         cited("NCT06171568", "2024 - Clinical Trial Provided by AP-HP", claims=[CLINIC_CLAIM]),
+        *classic_studies(),
     ]
+
+
+def classic_record(nct: str, snapshot: str = "2020-07-28") -> dict[str, Any]:
+    """A real archived classic XML record read into the v2 shape (tests/fixtures/classic_xml)."""
+    return read_classic_xml(classic_xml(nct, snapshot)).record
+
+
+def classic_studies() -> list[CitedStudy]:
+    """The clinic's two cited studies as archived on 2020-07-28, cited and claimed exactly as
+    the clinic's page does (config.toml), and a crossover trial with a registered interval."""
+    return [
+        cited(
+            "NCT00088699",
+            "2018 - Clinical Trial Provided by National Institute of Mental Health (NIMH)",
+            classic_record("NCT00088699"), claims=[CLINIC_CLAIM],
+        ),
+        cited(
+            "NCT01558063", "2019 - Clinical Trial Provided by Columbia University",
+            classic_record("NCT01558063"), claims=[CLINIC_CLAIM],
+        ),
+        cited("NCT01304147", "2017 - Clinical Trial", classic_record("NCT01304147")),
+    ]  # fmt: skip
 
 
 @cache

@@ -30,6 +30,9 @@ PAGES = [
     "search-phelan.html",
     "study-NCT02210780.html",
     "study-NCT06171568.html",
+    "study-NCT00088699.html",
+    "study-NCT01558063.html",
+    "study-NCT01304147.html",
 ]
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from datetime import date
 
 from trialwatch.domain.dates import date_precision
 from trialwatch.domain.protocol import Arm, Design, StatusDates
@@ -83,6 +84,10 @@ def months_between(earlier: str | None, later: str | None) -> int | None:
     return _months(later) - _months(earlier)
 
 
+def _months_words(months: int) -> str:
+    return f"{months} month{'' if months == 1 else 's'}"
+
+
 def registration_item(dates: StatusDates, summary: StudySummary) -> TrustItem:
     submitted, start = dates.first_submitted, summary.start_date
     if not submitted or not start:
@@ -98,10 +103,13 @@ def registration_item(dates: StatusDates, summary: StudySummary) -> TrustItem:
         return TrustItem("Registered", f"{value}: on the day it started")
     late = submitted > start if same_day_precision else months > 0
     if late:
-        return TrustItem(
-            "Registered", f"{value}: after the study started ({months} months later; {COMPUTED})",
-            flag=True,
-        )  # fmt: skip
+        gap = (
+            f"{(date.fromisoformat(submitted) - date.fromisoformat(start)).days} days"
+            if same_day_precision and date_precision(submitted) == "day"
+            else _months_words(months)
+        )
+        later = f"{gap} later; {COMPUTED}"
+        return TrustItem("Registered", f"{value}: after the study started ({later})", flag=True)
     if months == 0 and not same_day_precision:
         return TrustItem(
             "Registered", f"{value}: in the month it started (the start date gives no day)"
@@ -119,7 +127,7 @@ def results_delay_item(dates: StatusDates, summary: StudySummary) -> TrustItem:
     late = months > RESULTS_MONTHS
     return TrustItem(
         "Results submitted",
-        f"first submitted {submitted}, {months} months after primary completion ({done}; "
+        f"first submitted {submitted}, {_months_words(months)} after primary completion ({done}; "
         f"{COMPUTED})",
         flag=late,
         note=f"Later than the {RESULTS_MONTHS} months US law (FDAAA 801) allows covered trials."

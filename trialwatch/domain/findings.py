@@ -139,25 +139,31 @@ def no_effect_check(
 
 
 def p_value_sides(analysis: Analysis) -> str:
-    """What the registry says about the p-value's sides: it has no field for it, only comments."""
-    said = " ".join(
-        t
-        for t in (
-            analysis.p_value_comment,
-            analysis.statistical_comment,
-            analysis.other_description,
-            analysis.description,
-            analysis.estimate_comment,
-        )
-        if t
-    )
-    one, two = bool(_ONE_SIDED.search(said)), bool(_TWO_SIDED.search(said))
-    if one and two:
-        return "the registry's comments mention both 1-sided and 2-sided tests"
-    if one:
-        return "1-sided, as the registry's comment says"
-    if two:
-        return "2-sided, as the registry's comment says"
+    """What the registry says about the p-value's sides: it has no field for it, so the method
+    and the comments are read for "one-sided" / "two-sided" (classic records often name the
+    sides in the method: "t-test, 2 sided")."""
+    sources = (
+        ("method", analysis.method),
+        ("comment", " ".join(
+            t for t in (
+                analysis.p_value_comment, analysis.statistical_comment,
+                analysis.other_description, analysis.description, analysis.estimate_comment,
+            ) if t
+        )),
+    )  # fmt: skip
+    said = [
+        (where, side)
+        for where, text in sources
+        if text
+        for side, pattern in (("1-sided", _ONE_SIDED), ("2-sided", _TWO_SIDED))
+        if pattern.search(text)
+    ]
+    sides = {side for _, side in said}
+    if len(sides) > 1:
+        return "the registry's method or comments mention both 1-sided and 2-sided tests"
+    if said:
+        where, side = said[0]
+        return f"{side}, as the registry's {where} says"
     return "sides not stated by the registry"
 
 

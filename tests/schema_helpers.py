@@ -67,3 +67,14 @@ def upgrade_store_to(url: str, revision: str) -> None:
             command.upgrade(schema.alembic_config(conn), revision)
     finally:
         engine.dispose()
+
+
+def downgrade_store_to(url: str, revision: str) -> None:
+    from alembic import command
+
+    engine = make_engine(url)
+    try:
+        with engine.begin() as conn:
+            command.downgrade(schema.alembic_config(conn), revision)
+    finally:
+        engine.dispose()

@@ -114,6 +114,7 @@ def test_a_duplicate_version_number_is_refused_by_the_database(db_url):
     row: dict[str, Any] = {
         "nct_id": "NCT02552212", "version_no": 1, "scope": "full", "content_hash": "a" * 64,
         "study_hash": "b" * 64, "raw": {"synthetic": True}, "first_seen": now, "last_seen": now,
+        "observed_date": now.date().isoformat(),
     }  # fmt: skip
     sessions = store.session_factory(engine)
     try:

@@ -13,6 +13,7 @@ from pathlib import Path
 import click
 
 from trialwatch import __version__
+from trialwatch.cli import archive_commands
 from trialwatch.cli import io_commands as commands_io
 from trialwatch.cli import lookups as commands
 from trialwatch.cli import output
@@ -277,7 +278,8 @@ def db_revision(message: str) -> None:
 
 # the staff commands: reading the store, and reaching outside it
 for command in (commands.show, commands.history, commands.changes, commands.status,
-                commands_io.search, commands_io.export):  # fmt: skip
+                commands_io.search, commands_io.export,
+                archive_commands.import_archives):  # fmt: skip
     cli.add_command(command)
 
 

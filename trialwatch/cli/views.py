@@ -203,9 +203,10 @@ def history_text(h: dict[str, Any]) -> str:
         parts.append(f"Note: {h['note']}")
     for v in h["versions"]:
         head = (
-            f"Version {v['version_no']}  record version {v['version'] or 'unknown'}, "
+            f"Version {v['version_no']}  observed {v['observed_date']}, {_origin(v)}; "
+            f"record version {v['version'] or 'unknown'}, "
             f"last update posted {v['last_update_posted'] or 'unknown'}, {v['scope']} record; "
-            f"seen {cell(v['first_seen'])} to {cell(v['last_seen'])} UTC"
+            f"stored {cell(v['first_seen'])} to {cell(v['last_seen'])} UTC"
         )
         if v["version_no"] == 1:
             body = "first version seen"
@@ -220,6 +221,18 @@ def history_text(h: dict[str, Any]) -> str:
         rows = [change_row(c) for c in h["search_changes"]]
         parts.append(_section("Search membership", rows, SEARCH_CHANGE_COLUMNS))
     return "\n\n".join(parts)
+
+
+def _origin(v: dict[str, Any]) -> str:
+    """Where a version came from: `api v2-json`, `history v2-json (registry version 3)`,
+    `import classic-xml from <file>`."""
+    text = f"{v['source']} {v['format']}"
+    if v.get("registry_version") is not None:
+        text += f" (registry version {v['registry_version']})"
+    if v.get("source_file"):
+        name = "".join(ch if ch.isprintable() else "?" for ch in cell(v["source_file"]))
+        text += f" from {name}"  # a file name is untrusted text too
+    return text
 
 
 def changes_text(changes: list[LoggedChange]) -> str:

@@ -199,6 +199,8 @@ class VersionRef:
     scope: str
     content_hash: str
     study_hash: str
+    source: str = "api"
+    format: str = "v2-json"
 
 
 def latest_versions(session: Session, ids: Iterable[str]) -> dict[str, VersionRef]:
@@ -217,6 +219,7 @@ def latest_versions(session: Session, ids: Iterable[str]) -> dict[str, VersionRe
             select(
                 RecordVersion.id, RecordVersion.nct_id, RecordVersion.version_no,
                 RecordVersion.scope, RecordVersion.content_hash, RecordVersion.study_hash,
+                RecordVersion.source, RecordVersion.format,
             ).join(
                 newest,
                 (RecordVersion.nct_id == newest.c.nct_id)
@@ -225,8 +228,9 @@ def latest_versions(session: Session, ids: Iterable[str]) -> dict[str, VersionRe
         )  # fmt: skip
         for row in rows:
             out[row.nct_id] = VersionRef(
-                row.id, row.version_no, row.scope, row.content_hash, row.study_hash
-            )
+                row.id, row.version_no, row.scope, row.content_hash, row.study_hash,
+                row.source, row.format,
+            )  # fmt: skip
     return out
 
 

@@ -15,8 +15,8 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from trialwatch.domain.change import LoggedChange
-from trialwatch.domain.changes import diff_records
 from trialwatch.domain.records import StudySummary, canonical_record, parse_study
+from trialwatch.domain.version_diff import VersionKind, diff_versions
 from trialwatch.store import engine as store
 from trialwatch.store.models import Change, RecordVersion, SearchHit, Study
 
@@ -90,6 +90,9 @@ def ingest_records(
                 "first_seen": now,
                 "last_seen": now,
                 "refresh_run_id": run_id,
+                "source": "api",
+                "format": "v2-json",
+                "observed_date": now.date().isoformat(),
             }
         )
         pending.append((summary, record, study_hash, prev))
@@ -108,7 +111,10 @@ def ingest_records(
             old = store.version_raw(session, prev.id)
             where = {"nct_id": summary.nct_id, "from_version_id": prev.id,
                      "to_version_id": version_id, "detected_at": now, "run_id": run_id}  # fmt: skip
-            change_rows += [c.logged(**where).row() for c in diff_records(old, record)]
+            kinds = VersionKind(prev.source, prev.format), VersionKind()
+            change_rows += [
+                c.logged(**where).row() for c in diff_versions(old, record, *kinds)
+            ]
     # current state: a known study keeps its original first_seen
     store.upsert(session, Study, study_rows, keep=("first_seen",))
     if change_rows:

@@ -119,12 +119,15 @@ class Study(Base):
 
 
 class RecordVersion(Base):
-    """One distinct version of a record as received: raw JSON and its hashes."""
+    """One distinct version of a record as received: raw JSON and its hashes, and where it came
+    from. A study's versions are numbered in `observed_date` order, not in the order they were
+    stored: an archived 2018 copy imported today sits before a 2020 one."""
 
     __tablename__ = "record_versions"
     __table_args__ = (
         UniqueConstraint("nct_id", "version_no"),
         Index("ix_record_versions_nct_scope", "nct_id", "scope"),
+        Index("ix_record_versions_nct_observed", "nct_id", "observed_date"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -139,6 +142,12 @@ class RecordVersion(Base):
     first_seen: Mapped[datetime]
     last_seen: Mapped[datetime]
     refresh_run_id: Mapped[int | None] = mapped_column(Integer)
+    source: Mapped[str] = mapped_column(String(10), server_default="api")  # api, history, import
+    format: Mapped[str] = mapped_column(String(12), server_default="v2-json")  # or classic-xml
+    observed_date: Mapped[str] = mapped_column(String(10))  # the version's date, yyyy-mm-dd
+    source_file: Mapped[str | None] = mapped_column(Text)  # an import's file (and ZIP member)
+    raw_text: Mapped[str | None] = mapped_column(Text)  # the original text when not `raw` itself
+    registry_version: Mapped[int | None] = mapped_column(Integer)  # the registry's history number
 
 
 class Change(Base):

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from alembic.config import Config as AlembicConfig
 
 # The newest revision in trialwatch/migrations/versions; a test keeps the two equal.
-HEAD_REVISION = "0003"
+HEAD_REVISION = "0004"
 INITIAL_REVISION = "0001"
 VERSION_TABLE = "alembic_version"
 SCRIPT_LOCATION = "trialwatch.store:migrations"

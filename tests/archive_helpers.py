@@ -71,3 +71,36 @@ def config_for(path: Path, url: str, *, studies: tuple[str, ...] = ()) -> Path:
         lines += ["[[studies]]", f'nct_id = "{nct}"']
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
+
+
+HISTORY_FIXTURES = Path(__file__).parent / "fixtures" / "history"
+HISTORY_NCT = "NCT04280705"
+
+
+def history_body(version: int = 0) -> dict[str, Any]:
+    """The real body of version 0 of NCT04280705's registry history; for `version` > 0 a
+    SYNTHETIC later version made from it: 1 is RECRUITING with a reference added, 2 has
+    enrollment 1062 (ACTUAL). Text keeps the body's HTML-entity escaping."""
+    body = json.loads((HISTORY_FIXTURES / f"{HISTORY_NCT}__history-v0.json").read_text())
+    body["studyVersion"] = version
+    proto = body["study"]["protocolSection"]
+    if version >= 1:
+        proto["statusModule"]["overallStatus"] = "RECRUITING"
+        refs = proto.setdefault("referencesModule", {}).setdefault("references", [])
+        refs.append({"pmid": "00000001", "type": "DERIVED", "citation": "SYNTHETIC &amp; test"})
+    if version >= 2:
+        proto["designModule"]["enrollmentInfo"] = {"count": 1062, "type": "ACTUAL"}
+    return body
+
+
+HISTORY_DATES = ("2020-02-21", "2020-03-05", "2020-05-29")  # SYNTHETIC posting dates
+
+
+def history_list(n: int = 3) -> dict[str, Any]:
+    """A version list in the documented shape (API notes), for versions 0..n-1: SYNTHETIC."""
+    return {
+        "changes": [
+            {"version": i, "date": HISTORY_DATES[i], "status": "RECRUITING", "moduleLabels": []}
+            for i in range(n)
+        ]
+    }

@@ -106,6 +106,37 @@ def import_archives(
     obj.echo(summary.summary_line())
 
 
+@click.command()
+@click.argument("nct_ids", nargs=-1, metavar="NCT…")
+@click.option("--cited", is_flag=True, help="Back-fill the config's cited studies (and NCT…).")
+@click.pass_obj
+def backfill(obj: Context, nct_ids: tuple[str, ...], cited: bool) -> None:
+    """Fetch a study's past versions from the registry's own version history.
+
+    Asks the registry for the list of versions, then for each version not yet stored, and
+    stores each at the registry's date for it. Interrupted, it keeps what it stored; run it
+    again to fetch the rest.
+
+    \b
+    Example:
+      trialwatch backfill --cited
+      trialwatch backfill NCT00088699 NCT01558063
+    """
+    from trialwatch.services.backfill import backfill as run_backfill
+
+    config = obj.config()
+    chosen = chosen_ids(config, nct_ids, cited)
+    if not chosen:
+        raise UsageError("name the studies (NCT…) or give --cited")
+    with obj.progress() as bar:
+
+        def show(nct: str, done: int, total: int) -> None:
+            bar.update(f"backfill {nct} {_bar(done, total)} version {done:,}/{total:,}")
+
+        summary = run_backfill(config, sorted(chosen), progress=show)
+    obj.echo(summary.summary_line())
+
+
 def printable(text: str) -> str:
     """A file name or message for the terminal: no control characters or escape sequences."""
     return "".join(ch if ch.isprintable() else "?" for ch in output.cell(text))

@@ -279,7 +279,7 @@ def db_revision(message: str) -> None:
 # the staff commands: reading the store, and reaching outside it
 for command in (commands.show, commands.history, commands.changes, commands.status,
                 commands_io.search, commands_io.export,
-                archive_commands.import_archives):  # fmt: skip
+                archive_commands.import_archives, archive_commands.backfill):  # fmt: skip
     cli.add_command(command)
 
 

@@ -114,9 +114,12 @@ class Transport:
         self._sleep, self._clock = sleep, clock
         self._last_request: float | None = None
 
-    def get_json(self, path: str, params: dict[str, Any] | None = None) -> Any:
-        """GET `path` and return its JSON body; every failure becomes an ApiError."""
-        url = f"{self.base_url}/{path.lstrip('/')}"
+    def get_json(
+        self, path: str, params: dict[str, Any] | None = None, *, base: str | None = None
+    ) -> Any:
+        """GET `path` (under `base`, default base_url) and return its JSON body; every failure
+        becomes an ApiError."""
+        url = f"{(base or self.base_url).rstrip('/')}/{path.lstrip('/')}"
         _raise_if_stopping(url)
         self._pace()
         connect, read = self.timeout

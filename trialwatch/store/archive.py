@@ -45,6 +45,7 @@ class Added:
 @dataclass(frozen=True)
 class _Stored:
     id: int
+    registry_version: int | None
     version_no: int
     observed_date: str
     content_hash: str
@@ -69,7 +70,7 @@ def add_version(
         raise ValueError("a version needs the record's NCT id")
     content_hash, study_hash, canonical = canonical_record(record)
     stored = _versions(session, nct)
-    same = next((v for v in stored if v.content_hash == content_hash), None)
+    same = next((v for v in stored if _same(v, provenance, content_hash)), None)
     if same is not None:
         return Added(False, same.version_no, 0)
     position = sum(1 for v in stored if v.observed_date <= provenance.observed_date)
@@ -142,14 +143,24 @@ def _versions(session: Session, nct: str) -> list[_Stored]:
         select(
             RecordVersion.id, RecordVersion.version_no, RecordVersion.observed_date,
             RecordVersion.content_hash, RecordVersion.study_hash, RecordVersion.scope,
-            RecordVersion.source, RecordVersion.format,
+            RecordVersion.source, RecordVersion.format, RecordVersion.registry_version,
         ).where(RecordVersion.nct_id == nct).order_by(RecordVersion.version_no)
     )  # fmt: skip
     return [
-        _Stored(r.id, r.version_no, r.observed_date, r.content_hash, r.study_hash, r.scope,
-                VersionKind(r.source, r.format))
+        _Stored(r.id, r.registry_version, r.version_no, r.observed_date, r.content_hash,
+                r.study_hash, r.scope, VersionKind(r.source, r.format))
         for r in rows
     ]  # fmt: skip
+
+
+def _same(stored: _Stored, provenance: Provenance, content_hash: str) -> bool:
+    """Already stored: the registry's numbered version (two of them may read the same once
+    normalised, yet both are the registry's), or else the same content."""
+    if provenance.registry_version is not None:
+        return stored.kind.source == "history" and stored.registry_version == (
+            provenance.registry_version
+        )
+    return stored.content_hash == content_hash
 
 
 def _shift_from(session: Session, nct: str, version_no: int) -> None:

@@ -63,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
             ingest = ingest_cost.run(size.ingest, workdir)
             report.ingest(ingest)
         if "show" in items:
-            targets = {"show, demo store": (show_latency.demo_store(workdir), "NCT02552212")}
+            targets = {"show, demo store": (show_latency.demo_store(workdir), "NCT00088699")}
             if ingest is not None:
                 config = show_latency.plain_config(workdir, ingest.db_path)
                 label = f"show, store of {ingest.n:,} synthetic records"

@@ -1,57 +1,155 @@
-"""The offline demo runs the whole pipeline on bundled real records with no network."""
+"""The offline demo: the clinic's config over bundled archived records (the 2018 snapshot, then
+the 2020 one), with no network; the cited studies' real changes in the store, `history`,
+`changes` and the report; related searches over the archived records, saying so."""
 
 from __future__ import annotations
 
-import json
+import re
+import tomllib
 
+import pytest
 import sqlalchemy as sa
-from click.testing import CliRunner
 
-from trialwatch.cli.main import cli
-from trialwatch.demo.replay import DATA_DIR
+from tests.faults.harness import run_cli
+from trialwatch.demo import CITED, archived_studies
+from trialwatch.demo.replay import ARCHIVE_DIR, DATA_DIR, snapshots
+from trialwatch.domain.classic import read_classic_xml
+from trialwatch.domain.ids import CANONICAL
+
+ROOT_CONFIG = DATA_DIR.parents[2] / "config.toml"
 
 
-def test_bundled_demo_data_is_real_and_documented():
+def test_bundled_archive_is_real_and_documented():
     provenance = (DATA_DIR / "PROVENANCE.md").read_text()
-    for path in sorted((DATA_DIR / "studies").glob("*.json")) + sorted(
-        (DATA_DIR / "search_pages").glob("*.json")
-    ):
-        assert path.name in provenance
-        json.loads(path.read_bytes())
+    files = sorted(ARCHIVE_DIR.glob("*.xml"))
+    assert len(files) == 34
+    for path in files:
+        assert f"`{path.name}`" in provenance
+        nct, snapshot = path.stem.split("__")
+        parsed = read_classic_xml(path.read_bytes())
+        assert (parsed.nct_id, parsed.snapshot_date) == (nct, snapshot)
+    assert all(len(v) == 2 for v in snapshots().values())  # every study in both snapshots
 
 
-def test_demo_command_runs_offline(tmp_path, monkeypatch):
+def test_demo_config_is_the_clinics_own():
+    demo = tomllib.loads((DATA_DIR / "config.toml").read_text())
+    clinic = tomllib.loads(ROOT_CONFIG.read_text())
+    assert demo["studies"] == clinic["studies"]  # cited exactly as the page cites them
+    assert [s["nct_id"] for s in demo["studies"]] == list(CITED)
+    assert [(s["name"], s["params"]) for s in demo["searches"]] == [
+        (s["name"], s["params"]) for s in clinic["searches"]
+    ]
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory):
     import socket
 
     def no_network(*args, **kwargs):
         raise AssertionError("the demo must not open a network connection")
 
-    monkeypatch.setattr(socket, "create_connection", no_network)
-    result = CliRunner().invoke(cli, ["demo", "--dir", str(tmp_path / "demo")])
-    assert result.exit_code == 0, result.output
-    assert "DEMO DATA" in result.output and "9 new versions" in result.output
-    engine = sa.create_engine(f"sqlite:///{tmp_path / 'demo' / 'demo.db'}")
-    with engine.connect() as conn:
-        versions = conn.execute(
-            sa.text(
-                "SELECT version_holder FROM record_versions"
-                " WHERE nct_id='NCT02552212' ORDER BY version_no"
-            )
-        ).all()
-        changes = conn.execute(sa.text("SELECT count(*) FROM changes")).scalar_one()
-        members = conn.execute(
-            sa.text("SELECT search_name, count(*) FROM search_hits GROUP BY 1 ORDER BY 1")
-        ).all()
-    engine.dispose()
-    assert [v[0] for v in versions] == ["2023-12-12", "2024-01-03"]
-    assert changes == 0  # the real pair differs only in derived data
-    assert members == [("nsclc-egfr-l858r", 2), ("phelan-mcdermid", 3)]
-    assert (tmp_path / "demo" / "config.toml").exists()
+    original = socket.create_connection
+    socket.create_connection = no_network
+    try:
+        directory = tmp_path_factory.mktemp("demo")
+        result = run_cli("demo", "--dir", str(directory))
+    finally:
+        socket.create_connection = original
+    assert result.exit_code == 0, result.stderr
+    return directory, result
+
+
+def _rows(directory, sql: str) -> list[tuple]:
+    engine = sa.create_engine(f"sqlite:///{directory / 'demo.db'}")
+    try:
+        with engine.connect() as conn:
+            return [tuple(r) for r in conn.execute(sa.text(sql))]
+    finally:
+        engine.dispose()
+
+
+def _changes(directory, nct: str) -> dict[str, tuple]:
+    rows = _rows(
+        directory,
+        f"SELECT field, old_value, new_value, severity FROM changes WHERE nct_id = '{nct}' "
+        "AND search_name IS NULL",
+    )
+    return {field: (old, new, severity) for field, old, new, severity in rows}
+
+
+def test_demo_replays_the_2018_then_the_2020_snapshot(demo):
+    directory, result = demo
+    assert "DEMO DATA" in result.stdout and "2018-05-29, then 2020-07-28" in result.stdout
+    for nct in CITED:
+        versions = _rows(
+            directory,
+            f"SELECT version_holder, scope FROM record_versions WHERE nct_id = '{nct}' "
+            "ORDER BY version_no",
+        )
+        assert versions == [("2018-05-29", "full"), ("2020-07-28", "full")]
+
+
+def test_the_cited_studies_show_their_real_changes(demo):
+    directory, _ = demo
+    nimh = _changes(directory, "NCT00088699")
+    assert nimh["enrollment"] == ("233", "67", "notable")
+    assert "Bipolar Depression" in nimh["conditions"][0]
+    assert "Bipolar Depression" not in nimh["conditions"][1]
+    assert "Riluzole" in nimh["interventions"][0] and "Placebo" in nimh["interventions"][1]
+    assert "Riluzole" not in nimh["interventions"][1]
+    assert nimh["results"] == ("not posted", "posted 2018-10-12", "critical")
+    assert nimh["primary_outcomes"][2] == "notable"
+    columbia = _changes(directory, "NCT01558063")
+    assert columbia["overall_status"] == ("ACTIVE_NOT_RECRUITING", "COMPLETED", "notable")
+    assert columbia["enrollment"][:2] == ("76", "38")
+    assert columbia["enrollment_type"][:2] == ("ESTIMATED", "ACTUAL")
+    assert columbia["primary_completion_date"][:2] == ("2017-03", "2015-05")
+    assert columbia["primary_completion_date_type"][:2] == ("ESTIMATED", "ACTUAL")
+    assert columbia["results"][:2] == ("not posted", "posted 2019-07-16")
+    assert "primary_outcomes" in columbia
+
+
+def test_history_and_changes_commands_show_them(demo):
+    directory, _ = demo
+    config = str(directory / "config.toml")
+    history = run_cli("--config", config, "history", "NCT00088699")
+    assert history.exit_code == 0, history.stderr
+    assert "record version 2018-05-29" in history.stdout
+    assert "record version 2020-07-28" in history.stdout
+    assert re.search(r"enrollment\s+233\s+67", history.stdout)
+    changes = run_cli("--config", config, "changes", "--study", "NCT01558063")
+    assert changes.exit_code == 0, changes.stderr
+    assert "ACTIVE_NOT_RECRUITING\tCOMPLETED" in changes.stdout
+    assert "2017-03\t2015-05" in changes.stdout
+
+
+def test_report_pages_show_the_changes_and_say_what_the_searches_cover(demo):
+    directory, _ = demo
+    reports = directory / "reports"
+    study = _text(reports / "study-NCT00088699.html")
+    assert "Rapid Antidepressant Effects of Ketamine in Major Depression" in study
+    assert re.search(r"enrollment 233 67", study)
+    assert "Riluzole" in study
+    n = archived_studies()
+    assert n == 17
+    for search in ("ketamine-depression", "ketamine-ptsd", "ketamine-anxiety"):
+        page = _text(reports / f"search-{search}.html")
+        assert f"searched over {n} archived records, not the whole registry" in page
+    members = dict(
+        _rows(directory, "SELECT search_name, count(*) FROM search_hits GROUP BY 1 ORDER BY 1")
+    )
+    assert 0 < members["ketamine-depression"] <= n
+    assert members["ketamine-ptsd"] >= 2  # NCT00749203, NCT02397889 are the PTSD trials
 
 
 def test_demo_rerun_starts_over(tmp_path):
-    runner = CliRunner()
     for _ in range(2):
-        result = runner.invoke(cli, ["demo", "--dir", str(tmp_path)])
-        assert result.exit_code == 0, result.output
-    assert "9 new versions" in result.output
+        result = run_cli("demo", "--dir", str(tmp_path))
+        assert result.exit_code == 0, result.stderr
+    rows = _rows(tmp_path, "SELECT count(*) FROM record_versions WHERE nct_id = 'NCT00088699'")
+    assert rows == [(2,)]
+    assert all(CANONICAL.match(n) for (n,) in _rows(tmp_path, "SELECT nct_id FROM studies"))
+
+
+def _text(path) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", path.read_text(encoding="utf-8")))

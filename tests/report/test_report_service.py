@@ -200,4 +200,4 @@ def test_demo_renders_the_report(tmp_path: Path) -> None:
     assert result.report == tmp_path / "demo" / "reports" / "index.html"
     html = result.report.read_text(encoding="utf-8")
     assert "not available" in html  # the recordings carry no dataTimestamp
-    assert "Multicenter Study Evaluating Certolizumab Pegol" in html
+    assert "Rapid Antidepressant Effects of Ketamine in Major Depression" in html

@@ -98,9 +98,11 @@ def refresh(obj: Context, full: bool, wait: float) -> None:
 )  # fmt: skip
 @click.pass_obj
 def demo(obj: Context, directory: Path) -> None:
-    """Run the whole pipeline offline on bundled real ClinicalTrials.gov records.
+    """Run the clinic's config offline on bundled archived ClinicalTrials.gov records.
 
-    Uses its own config and database in DIR (never the clinic's config.toml).
+    The first refresh replays the registry's 2018-05-29 snapshot, the second its 2020-07-28
+    snapshot, then the report is rendered. Uses its own config and database in DIR (never the
+    clinic's config.toml).
 
     \b
     Example:
@@ -110,7 +112,10 @@ def demo(obj: Context, directory: Path) -> None:
     from trialwatch.demo import run_demo
 
     result = run_demo(directory)
-    obj.echo("DEMO DATA: real recorded registry responses replayed offline (see PROVENANCE.md).")
+    obj.echo(
+        "DEMO DATA: the clinic's config over real archived registry records (snapshots of "
+        "2018-05-29, then 2020-07-28), replayed offline (see PROVENANCE.md)."
+    )
     for i, run in enumerate(result.refreshes, 1):
         obj.echo(f"  refresh {i}: {run.summary_line()}")
         for note in run.notes:
@@ -119,7 +124,8 @@ def demo(obj: Context, directory: Path) -> None:
     obj.echo(f"Database: {result.config.database_url}")
     if result.report is not None:
         obj.echo(f"Report:   {result.report}")
-    obj.echo(f"Try:      trialwatch --config {result.config.path} show NCT02552212")
+    for command in ("show NCT00088699", "history NCT01558063", "changes"):
+        obj.echo(f"Try:      trialwatch --config {result.config.path} {command}")
 
 
 @cli.command()

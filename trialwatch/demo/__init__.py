@@ -1,4 +1,5 @@
-"""The offline demo: the whole pipeline on bundled real records, with its own config and DB."""
+"""The offline demo: the clinic's own config, run through the whole pipeline on bundled archived
+records (two real snapshots of the registry), with its own config and database."""
 
 from __future__ import annotations
 
@@ -10,10 +11,11 @@ import requests
 
 from trialwatch.config import Config, load_config
 from trialwatch.ctgov.session import USER_AGENT
-from trialwatch.demo.replay import DATA_DIR, ReplayAdapter
+from trialwatch.demo.replay import ARCHIVE_DIR, DATA_DIR, ReplayAdapter
 from trialwatch.services.refresh import RefreshResult
 
 DEMO_DB = "demo.db"
+CITED = ("NCT00088699", "NCT01558063")  # the clinic page's two studies, as its config cites them
 
 
 @dataclass
@@ -30,10 +32,16 @@ def prepare(directory: Path) -> Config:
     for name in (DEMO_DB, DEMO_DB + "-wal", DEMO_DB + "-shm"):
         (directory / name).unlink(missing_ok=True)
     config_text = (DATA_DIR / "config.toml").read_text(encoding="utf-8")
+    config_text = config_text.replace("@ARCHIVED@", str(archived_studies()))
     config_text += f'\n[database]\nurl = "sqlite:///{DEMO_DB}"\n'
     (directory / "config.toml").write_text(config_text, encoding="utf-8")
     shutil.copyfile(DATA_DIR / "PROVENANCE.md", directory / "PROVENANCE.md")
     return load_config(directory / "config.toml")
+
+
+def archived_studies() -> int:
+    """How many studies the bundled archive holds (what the demo's searches run over)."""
+    return len({path.name.split("__")[0] for path in ARCHIVE_DIR.glob("NCT*.xml")})
 
 
 def replay_session(stage: int) -> requests.Session:
@@ -46,7 +54,8 @@ def replay_session(stage: int) -> requests.Session:
 
 
 def run_demo(directory: Path) -> DemoResult:
-    """Refresh twice from the recordings (older, then newer versions) and render the report."""
+    """Refresh twice from the archive (the 2018 snapshot, then the 2020 one) and render the
+    report."""
     from trialwatch.services import pipeline as services
 
     config = prepare(directory)

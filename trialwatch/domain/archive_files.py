@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from trialwatch.domain.classic import ClassicXmlError, read_classic_xml
 from trialwatch.domain.dates import date_precision
 from trialwatch.domain.ids import CANONICAL
 
@@ -55,11 +56,9 @@ def read_archived(data: bytes, *, date: str | None = None) -> ArchivedRecord:
 
 
 def _classic(data: bytes) -> ArchivedRecord:
-    from trialwatch.domain.classic import read_classic_xml
-
     try:
         parsed = read_classic_xml(data)
-    except ValueError as exc:
+    except ClassicXmlError as exc:
         raise Unreadable(f"not a readable classic XML record ({_first_line(exc)})") from None
     if not parsed.nct_id or not CANONICAL.match(parsed.nct_id):
         raise Unreadable("classic XML without a valid <nct_id>")

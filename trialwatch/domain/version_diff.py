@@ -1,7 +1,8 @@
 """Pure: the changes between two stored versions, whatever source each came from.
 
-Two API v2 JSON versions (fetched or imported) are compared as they are (`changes.diff_records`).
-The registry's history versions carry references that are not point-in-time (an early version
+Every pair is compared on content (`changes.diff_records` finds changes on both versions' normal
+form, so classic XML, history HTML and API markdown are never a change by format alone). The
+registry's history versions carry references that are not point-in-time (an early version
 lists DERIVED references from years later), so references are left out of a diff between two
 history versions.
 """
@@ -28,17 +29,8 @@ def diff_versions(
     old: dict[str, Any], new: dict[str, Any], old_kind: VersionKind, new_kind: VersionKind
 ) -> list[FieldChange]:
     """Field changes of the study from `old` to `new` (derived metadata ignored)."""
-    if old_kind.source == "history" and new_kind.source == "history":
-        old, new = _without_references(old), _without_references(new)
-    return diff_records(old, new)
-
-
-def _without_references(record: dict[str, Any]) -> dict[str, Any]:
-    proto = record.get("protocolSection")
-    if not isinstance(proto, dict) or "referencesModule" not in proto:
-        return record
-    kept = {k: v for k, v in proto.items() if k != "referencesModule"}
-    return {**record, "protocolSection": kept}
+    both_history = old_kind.source == new_kind.source == "history"
+    return diff_records(old, new, references=not both_history)
 
 
 def unescaped(value: Any) -> Any:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import ingest_cost, report_scale, requests_cost, show_latency
+from bench import import_cost, ingest_cost, report_scale, requests_cost, show_latency
 from bench.common import machine
 from bench.writeup import Writeup
 
@@ -36,7 +36,7 @@ SIZES = {
         cited=(2, 300, 5000), hits=10_000, ingest=10_000, related=(1000, 10_000), show_repeats=7
     ),
 }
-ITEMS = ("requests", "ingest", "show", "report")
+ITEMS = ("requests", "ingest", "show", "report", "import")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -73,6 +73,8 @@ def main(argv: list[str] | None = None) -> int:
             report.reports([report_scale.run(n, workdir) for n in size.related])
         if ingest is not None:
             report.projection(ingest)
+        if "import" in items:  # an archive of N files, half classic XML, half API v2 JSON
+            import_cost.write(report, import_cost.run(size.ingest, workdir))
     report.finish()
     if out is not None:
         report.write(out)

@@ -165,3 +165,35 @@ def _db(config: Path) -> Any:
     from trialwatch.config import load_config
 
     return load_config(config).database_url
+
+
+def test_members_not_chosen_are_never_read(make_config, tmp_path):
+    """--ids picks by member name: a damaged member of another study is not even decompressed."""
+    bulk = tmp_path / "ctg-studies.json.zip"
+    with zipfile.ZipFile(bulk, "w", compression=zipfile.ZIP_STORED) as archive:
+        archive.writestr("a/NCT02552212.json", json.dumps(study(NCT)))
+        archive.writestr("b/NCT00763412.json", json.dumps(study("NCT00763412")))
+    data = bytearray(bulk.read_bytes())
+    spot = data.rfind(b"NCT00763412") - 200  # inside the unchosen member: a CRC mismatch
+    data[spot : spot + 4] = b"XXXX"
+    bulk.write_bytes(bytes(data))
+    config = make_config()
+    result = _import(config, str(bulk), "--ids", NCT)
+    assert result.exit_code == 0, result.stderr
+    assert "1 new versions" in result.stdout and "1 not among the chosen studies" in result.stdout
+
+
+def test_an_import_waits_for_no_running_refresh(make_config, tmp_path):
+    from trialwatch.store.engine import open_store
+    from trialwatch.store.lock import refresh_lock
+
+    path = write_json(tmp_path / f"{NCT}.json", study(NCT))
+    config = make_config()
+    engine = open_store(_db(config))
+    try:
+        with refresh_lock(engine):
+            result = _import(config, str(path))
+    finally:
+        engine.dispose()
+    assert result.exit_code == 1 and "Another trialwatch refresh is running" in result.stderr
+    assert query_rows(str(_db(config)), "SELECT count(*) FROM record_versions") == [(0,)]

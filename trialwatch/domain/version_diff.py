@@ -13,7 +13,8 @@ import html
 from dataclasses import dataclass
 from typing import Any
 
-from trialwatch.domain.changes import FieldChange, diff_records
+from trialwatch.domain.change import LoggedChange
+from trialwatch.domain.changes import diff_records
 
 SOURCES = ("api", "history", "import")
 FORMATS = ("v2-json", "classic-xml")
@@ -27,7 +28,7 @@ class VersionKind:
 
 def diff_versions(
     old: dict[str, Any], new: dict[str, Any], old_kind: VersionKind, new_kind: VersionKind
-) -> list[FieldChange]:
+) -> list[LoggedChange]:
     """Field changes of the study from `old` to `new` (derived metadata ignored)."""
     both_history = old_kind.source == new_kind.source == "history"
     return diff_records(old, new, references=not both_history)

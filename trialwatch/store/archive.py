@@ -8,6 +8,7 @@ same version twice (same content hash) adds nothing. Works inside the caller's t
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -16,7 +17,7 @@ from typing import Any
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
-from trialwatch.domain.changes import FieldChange
+from trialwatch.domain.change import LoggedChange
 from trialwatch.domain.records import StudySummary, canonical_record, parse_study
 from trialwatch.domain.version_diff import VersionKind, diff_versions
 from trialwatch.store import engine as store
@@ -111,7 +112,7 @@ def rebuild_changes(session: Session, nct: str, *, now: datetime) -> int:
     Changes that still hold (same versions, field and values) keep their row, so their detection
     time and alert state stay; the others are replaced. Returns how many rows were written.
     """
-    wanted: list[tuple[int, int, FieldChange]] = []
+    wanted: list[tuple[int, int, LoggedChange]] = []
     prev: RecordVersion | None = None
     for version in session.scalars(
         select(RecordVersion).where(RecordVersion.nct_id == nct).order_by(RecordVersion.version_no)
@@ -121,14 +122,30 @@ def rebuild_changes(session: Session, nct: str, *, now: datetime) -> int:
             wanted.extend((prev.id, version.id, change) for change in changes)
         prev = version
     existing = {
-        (c.from_version_id, c.to_version_id, c.field, c.old_value, c.new_value, c.severity): c.id
+        (
+            c.from_version_id,
+            c.to_version_id,
+            c.field,
+            c.old_value,
+            c.new_value,
+            c.severity,
+            _context_key(c.context),
+        ): c.id
         for c in session.scalars(
             select(Change).where(Change.nct_id == nct, Change.search_name.is_(None))
         )
     }
     rows = []
     for from_id, to_id, change in wanted:
-        key = (from_id, to_id, change.field, change.old, change.new, change.severity)
+        key = (
+            from_id,
+            to_id,
+            change.field,
+            change.old,
+            change.new,
+            change.severity,
+            _context_key(change.context),
+        )
         if existing.pop(key, None) is None:
             rows.append(_change_row(nct, change, from_id, to_id, now))
     if existing:
@@ -227,20 +244,14 @@ def _diff_rows(
 
 
 def _change_row(
-    nct: str, change: FieldChange, from_id: int, to_id: int, now: datetime
+    nct: str, change: LoggedChange, from_id: int, to_id: int, now: datetime
 ) -> dict[str, Any]:
-    return {
-        "nct_id": nct,
-        "search_name": None,
-        "field": change.field,
-        "old_value": change.old,
-        "new_value": change.new,
-        "severity": change.severity,
-        "from_version_id": from_id,
-        "to_version_id": to_id,
-        "detected_at": now,
-        "refresh_run_id": None,
-    }
+    where = {"nct_id": nct, "from_version_id": from_id, "to_version_id": to_id, "detected_at": now}
+    return change.logged(**where).row()
+
+
+def _context_key(context: dict[str, str] | None) -> str:
+    return json.dumps(context or None, sort_keys=True)
 
 
 def _differ(a: RecordVersion, b: RecordVersion) -> bool:

@@ -112,9 +112,7 @@ def ingest_records(
             where = {"nct_id": summary.nct_id, "from_version_id": prev.id,
                      "to_version_id": version_id, "detected_at": now, "run_id": run_id}  # fmt: skip
             kinds = VersionKind(prev.source, prev.format), VersionKind()
-            change_rows += [
-                c.logged(**where).row() for c in diff_versions(old, record, *kinds)
-            ]
+            change_rows += [c.logged(**where).row() for c in diff_versions(old, record, *kinds)]
     # current state: a known study keeps its original first_seen
     store.upsert(session, Study, study_rows, keep=("first_seen",))
     if change_rows:

@@ -13,10 +13,9 @@ from pathlib import Path
 import click
 
 from trialwatch import __version__
-from trialwatch.cli import archive_commands
+from trialwatch.cli import archive_commands, output
 from trialwatch.cli import io_commands as commands_io
 from trialwatch.cli import lookups as commands
-from trialwatch.cli import output
 from trialwatch.cli.context import Context
 from trialwatch.cli.failures import TrialwatchGroup
 from trialwatch.errors import LockBusy, Stopped, TrialwatchError

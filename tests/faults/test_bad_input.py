@@ -24,7 +24,6 @@ from tests.faults.harness import (
     target_matcher,
 )
 from tests.schema_helpers import downgrade_store_to
-from trialwatch.store import schema
 from trialwatch.store.schema import HEAD_REVISION, INITIAL_REVISION
 
 # (case id, text in the good config, its replacement, message naming key and problem)

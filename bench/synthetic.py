@@ -9,6 +9,7 @@ They exist to measure cost at scale; they are never shown as real evidence.
 from __future__ import annotations
 
 import json
+import random
 from functools import cache
 from typing import Any
 
@@ -45,6 +46,47 @@ def synthetic_records(n: int, prefix: str = SEARCH_PREFIX) -> list[dict[str, Any
     """SYNTHETIC: n records cycling through every real record, ids prefix + zero-padded index."""
     reals = real_records()
     return [synthetic_copy(reals[i % len(reals)], synthetic_id(prefix, i)) for i in range(n)]
+
+
+# The registry's size distribution (about 17.8 KB a full record on average, one study in ten with
+# results): 100 slots, each a real record (by id) or a SYNTHETIC trim of one without its results
+# ("-results": resultsSection dropped, hasResults false). Averages 17.7 KB; see RESULTS.md.
+REGISTRY_MIX: tuple[tuple[str, int], ...] = (
+    ("NCT03418623", 25),  # 5.7 KB
+    ("NCT00973089", 20),  # 6.4 KB
+    ("NCT06171568", 21),  # 7.2 KB
+    ("NCT00763412-results", 10),  # 11.9 KB
+    ("NCT02210780-results", 8),  # 18.9 KB
+    ("NCT03630471", 5),  # 33.9 KB
+    ("NCT00763412", 5),  # 35.8 KB, results
+    ("NCT02210780", 4),  # 57.1 KB, results
+    ("NCT02552212", 1),  # 128 KB, results
+    ("NCT04267848", 1),  # 369 KB
+)
+
+
+@cache
+def registry_mix() -> tuple[dict[str, Any], ...]:
+    """The 100 templates of the registry-size mix, in a fixed shuffled order."""
+    by_id = {r["protocolSection"]["identificationModule"]["nctId"]: r for r in real_records()}
+    slots: list[dict[str, Any]] = []
+    for name, weight in REGISTRY_MIX:
+        nct, _, trim = name.partition("-")
+        record = by_id[nct]
+        if trim == "results":  # SYNTHETIC: the real record without its results
+            record = {k: v for k, v in record.items() if k != "resultsSection"}
+            record["hasResults"] = False
+        slots += [record] * weight
+    random.Random(19).shuffle(slots)
+    return tuple(slots)
+
+
+def registry_records(n: int, prefix: str = SEARCH_PREFIX, start: int = 0) -> list[dict[str, Any]]:
+    """SYNTHETIC: n records at the registry's size distribution, ids prefix + index."""
+    mix = registry_mix()
+    return [
+        synthetic_copy(mix[i % len(mix)], synthetic_id(prefix, i)) for i in range(start, start + n)
+    ]
 
 
 def compact(value: Any) -> bytes:

@@ -51,6 +51,10 @@ class LockBusy(TrialwatchError):
     """Another refresh holds the lock."""
 
 
+class LockLost(TrialwatchError):
+    """The refresh lock was lost before the refresh could commit (nothing was stored)."""
+
+
 class AlertError(TrialwatchError):
     """An alert could not go out (the mail server refused or could not be reached)."""
 

@@ -6,7 +6,7 @@ only talk HTTP and return plain dicts; they never touch the store.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -47,9 +47,14 @@ class IdFetch:
     rejected: dict[str, str] = field(default_factory=dict)  # id -> the registry's reason
 
 
+# Receives each page's studies as it arrives (the refresh writes them to disk: memory stays flat).
+PageSink = Callable[[list[dict[str, Any]]], object]
+
+
 @dataclass
 class SearchFetch:
-    studies: list[dict[str, Any]] = field(default_factory=list)
+    studies: list[dict[str, Any]] = field(default_factory=list)  # empty when a sink took them
+    received: int = 0
     total_count: int | None = None
     pages: int = 0
     capped: bool = False  # max_studies was reached before the end
@@ -103,15 +108,22 @@ class CtgovClient(Transport):
                 return
 
     def search(
-        self, params: dict[str, Any], *, fields: Sequence[str] | None = None, max_studies: int
+        self,
+        params: dict[str, Any],
+        *,
+        fields: Sequence[str] | None = None,
+        max_studies: int,
+        sink: PageSink | None = None,
     ) -> SearchFetch:
-        """All studies a /studies query returns, up to `max_studies` (reported as `capped`)."""
+        """All studies a /studies query returns, up to `max_studies` (reported as `capped`).
+
+        With a `sink`, each page's studies go to it and are not kept in the result."""
         query = dict(params)
         if fields:
             query["fields"] = "|".join(fields)
         result = SearchFetch()
         try:
-            self._collect(query, max_studies, result)
+            self._collect(query, max_studies, result, sink)
         except BadRequest as exc:
             shown = ", ".join(f"{k}={v}" for k, v in params.items())
             raise BadRequest(f"The registry refused the search {shown[:300]}: {exc}") from None
@@ -121,35 +133,55 @@ class CtgovClient(Transport):
                 "hold; it is not recorded"
             )
             result.total_count = None
-        if result.total_count is not None and len(result.studies) >= max_studies:
+        if result.total_count is not None and result.received >= max_studies:
             result.capped = result.capped or result.total_count > max_studies
         return result
 
-    def _collect(self, query: dict[str, Any], max_studies: int, result: SearchFetch) -> None:
+    def _collect(
+        self, query: dict[str, Any], max_studies: int, result: SearchFetch, sink: PageSink | None
+    ) -> None:
         for studies, page in self.iter_pages(query, max_studies=max_studies):
             result.pages += 1
             if result.total_count is None and isinstance(page.get("totalCount"), int):
                 result.total_count = page["totalCount"]
-            room = max_studies - len(result.studies)
-            result.studies.extend(studies[:room])
-            if len(result.studies) >= max_studies and (
+            room = max_studies - result.received
+            kept = studies[:room]
+            result.received += len(kept)
+            if sink is None:
+                result.studies.extend(kept)
+            else:
+                sink(kept)
+            if result.received >= max_studies and (
                 page.get("nextPageToken") or len(studies) > room
             ):
                 result.capped = True
 
-    def fetch_ids(self, ids: Sequence[str], *, fields: Sequence[str] | None = None) -> IdFetch:
+    def fetch_ids(
+        self,
+        ids: Sequence[str],
+        *,
+        fields: Sequence[str] | None = None,
+        sink: PageSink | None = None,
+    ) -> IdFetch:
         """Look up canonical NCT ids in batches of 1000 with filter.ids (never one request per id).
 
         Resolves aliases (the record's nctId differs and the asked id is among its aliases) and
         reports ids the registry does not return. A batch refused with HTTP 400 is split in
         halves to isolate the id at fault, so one bad id never fails the others.
+        With a `sink`, each batch's records go to it and are not kept in `studies`.
         """
         result = IdFetch()
         for start in range(0, len(ids), IDS_PER_REQUEST):
-            self._fetch_batch(list(ids[start : start + IDS_PER_REQUEST]), fields, result)
+            self._fetch_batch(list(ids[start : start + IDS_PER_REQUEST]), fields, result, sink)
         return result
 
-    def _fetch_batch(self, ids: list[str], fields: Sequence[str] | None, result: IdFetch) -> None:
+    def _fetch_batch(
+        self,
+        ids: list[str],
+        fields: Sequence[str] | None,
+        result: IdFetch,
+        sink: PageSink | None = None,
+    ) -> None:
         params: dict[str, Any] = {"filter.ids": "|".join(ids)}
         if fields:
             params["fields"] = "|".join(fields)
@@ -166,8 +198,8 @@ class CtgovClient(Transport):
                 result.rejected[ids[0]] = str(exc)
                 return
             middle = len(ids) // 2
-            self._fetch_batch(ids[:middle], fields, result)
-            self._fetch_batch(ids[middle:], fields, result)
+            self._fetch_batch(ids[:middle], fields, result, sink)
+            self._fetch_batch(ids[middle:], fields, result, sink)
             return
         by_id: dict[str, dict[str, Any]] = {}
         alias_of: dict[str, str] = {}
@@ -180,14 +212,19 @@ class CtgovClient(Transport):
             for alias in ident.get("nctIdAliases") or []:
                 if isinstance(alias, str):
                     alias_of[alias] = nct
+        found: dict[str, dict[str, Any]] = {}
         for asked in ids:
             if asked in by_id:
-                result.studies[asked] = by_id[asked]
+                found[asked] = by_id[asked]
             elif asked in alias_of:
                 result.aliases[asked] = alias_of[asked]
-                result.studies[alias_of[asked]] = by_id[alias_of[asked]]
+                found[alias_of[asked]] = by_id[alias_of[asked]]
             else:
                 result.not_found.append(asked)
+        if sink is None:
+            result.studies.update(found)
+        else:
+            sink(list(found.values()))
 
 
 class PageWalk:

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from typing import Any
+
+import orjson
 
 from trialwatch.domain.dates import date_precision
 from trialwatch.domain.ids import CANONICAL
@@ -216,8 +219,43 @@ def _version_holder(r: _Reader) -> str | None:
 
 
 def canonical_json(value: Any) -> str:
-    """Key-order independent serialisation: the API does not guarantee key order."""
+    """Key-order independent serialisation: the API does not guarantee key order.
+
+    Exactly `json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)`."""
+    return canonical_bytes(value).decode()
+
+
+def _canonical_json_slow(value: Any) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+# orjson writes floats in another form than json does (1e16 / 1e+16, 0.00001 / 1e-05,
+# null / NaN): text that might hold such a float goes the slow, exact way.
+_EXPONENT = re.compile(rb"e-?[0-9]")
+_DIGITS = frozenset(b"0123456789")
+
+
+def canonical_bytes(value: Any) -> bytes:
+    """`canonical_json(value)` as UTF-8, made by orjson (10x faster) whenever that is exact."""
+    try:
+        out = orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
+    except TypeError:  # a key that is not a string, an integer beyond 64 bits, ...
+        return _canonical_json_slow(value).encode()
+    if b"null" in out or b"0.0000" in out or _exponent_in(out):
+        return _canonical_json_slow(value).encode()
+    return out
+
+
+def loads_json(text: str | bytes) -> Any:
+    """`json.loads`, by orjson when it can (it refuses NaN and integers beyond 64 bits)."""
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return json.loads(text)
+
+
+def _exponent_in(out: bytes) -> bool:
+    return any(m.start() and out[m.start() - 1] in _DIGITS for m in _EXPONENT.finditer(out))
 
 
 def record_hashes(record: dict[str, Any]) -> tuple[str, str]:
@@ -237,20 +275,22 @@ def canonical_record(record: dict[str, Any]) -> tuple[str, str, str]:
     ones, sha256(canonical study part) and sha256(study part + NUL + canonical derived part).
     """
     if not all(isinstance(k, str) for k in record):  # not from JSON: the plain, slower way
-        study_part = canonical_json({k: v for k, v in record.items() if k != "derivedSection"})
-        whole = canonical_json(record)
-        members: list[tuple[str, str]] = [("", study_part[1:-1])] if len(study_part) > 2 else []
-        derived_part = canonical_json(record.get("derivedSection"))
+        study_text = canonical_json({k: v for k, v in record.items() if k != "derivedSection"})
+        whole = canonical_json(record).encode()
+        members = [study_text[1:-1].encode()] if len(study_text) > 2 else []
+        derived_part = canonical_bytes(record.get("derivedSection"))
     else:
-        members = [(k, canonical_json(record[k])) for k in sorted(record)]
-        whole = "{" + ",".join(f"{canonical_json(k)}:{v}" for k, v in members) + "}"
-        derived_part = dict(members).get("derivedSection", "null")
-        members = [(canonical_json(k) + ":", v) for k, v in members if k != "derivedSection"]
+        pieces = [(k, orjson.dumps(k) + b":" + canonical_bytes(record[k])) for k in sorted(record)]
+        whole = b"{" + b",".join(piece for _, piece in pieces) + b"}"
+        derived = [piece for k, piece in pieces if k == "derivedSection"]
+        derived_part = derived[0][len(b'"derivedSection":') :] if derived else b"null"
+        members = [piece for k, piece in pieces if k != "derivedSection"]
     digest = hashlib.sha256(b"{")  # the study part, piece by piece: no joined copy of it
-    for i, (key, value) in enumerate(members):
-        digest.update(f"{',' if i else ''}{key}".encode())
-        digest.update(value.encode())
+    for i, piece in enumerate(members):
+        if i:
+            digest.update(b",")
+        digest.update(piece)
     digest.update(b"}")
     study_hash = digest.hexdigest()
-    digest.update(b"\x00" + derived_part.encode())
-    return digest.hexdigest(), study_hash, whole
+    digest.update(b"\x00" + derived_part)
+    return digest.hexdigest(), study_hash, whole.decode()

@@ -13,7 +13,7 @@ Each field's metadata says, once:
 
 from __future__ import annotations
 
-from dataclasses import Field, asdict, dataclass, field, fields
+from dataclasses import Field, dataclass, field, fields
 from typing import Any
 
 
@@ -58,14 +58,15 @@ class StudySummary:
     )
 
     def as_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        for key, value in data.items():
-            if isinstance(value, tuple):
-                data[key] = list(value)
-        return data
+        # shallow: every field is a plain value or a tuple of strings (asdict deep-copies)
+        return {
+            name: list(value) if isinstance(value := getattr(self, name), tuple) else value
+            for name in _FIELD_NAMES
+        }
 
 
 SUMMARY_FIELDS: tuple[Field[Any], ...] = fields(StudySummary)
+_FIELD_NAMES = tuple(f.name for f in SUMMARY_FIELDS)
 FIELD_LABELS: dict[str, str] = {f.name: f.metadata["label"] for f in SUMMARY_FIELDS}
 # Listed by `show` and `export`, in this order.
 LISTED_FIELDS: tuple[str, ...] = tuple(f.name for f in SUMMARY_FIELDS if f.metadata.get("listed"))

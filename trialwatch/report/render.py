@@ -11,6 +11,7 @@ from markupsafe import Markup
 from trialwatch.domain.pages import INDEX_PAGE as INDEX
 from trialwatch.report import charts
 from trialwatch.report.context import CitedStudy, ReportContext, SearchReport
+from trialwatch.report.evidence import StudyRow
 from trialwatch.report.markup import accessible_tables
 from trialwatch.report.templating import environment
 
@@ -33,10 +34,67 @@ def render_study(ctx: ReportContext, study: CitedStudy) -> str:
     return _render("report_study.html", ctx=ctx, study=study, page_title=title)
 
 
+# Studies listed per page of a search: a long list is split into linked pages, so the largest
+# page of a 50,000-study search stays under 2 MB (bench/RESULTS.md).
+LIST_ROWS = 5000
+
+
+@dataclass(frozen=True)
+class ListPage:
+    """One page of a search's list of studies: (status, its rows here, its total) groups."""
+
+    filename: str
+    number: int
+    first: int  # 1-based position of its first study in the whole list
+    last: int
+    groups: list[tuple[str, list[StudyRow], int]]
+
+
 def render_search(ctx: ReportContext, search: SearchReport) -> str:
+    return render_search_pages(ctx, search)[search.filename]
+
+
+def render_search_pages(ctx: ReportContext, search: SearchReport) -> dict[str, str]:
+    """The search's page, and the continuation pages of its list when it is long."""
     title = search.config.title or search.config.name
-    figures = search_figures(search)
-    return _render("report_search.html", ctx=ctx, search=search, charts=figures, page_title=title)
+    parts = list_pages(search, LIST_ROWS)
+    pages = {
+        search.filename: _render(
+            "report_search.html", ctx=ctx, search=search, charts=search_figures(search),
+            page_title=title, listing=parts[0], parts=parts,
+        )
+    }  # fmt: skip
+    for part in parts[1:]:
+        pages[part.filename] = _render(
+            "report_search_list.html", ctx=ctx, search=search, listing=part, parts=parts,
+            page_title=f"{title}: studies {part.first:,}-{part.last:,}",
+        )  # fmt: skip
+    return pages
+
+
+def list_pages(search: SearchReport, per_page: int) -> list[ListPage]:
+    """The search's studies (grouped by status, in order) cut into pages of `per_page`."""
+    stem = search.filename.removesuffix(".html")
+    chunks: list[list[tuple[str, list[StudyRow], int]]] = [[]]
+    room = per_page
+    for code, rows in search.evidence.grouped:
+        start = 0
+        while start < len(rows):
+            if room == 0:
+                chunks.append([])
+                room = per_page
+            part = rows[start : start + room]
+            chunks[-1].append((code, part, len(rows)))
+            start += len(part)
+            room -= len(part)
+    pages, first = [], 1
+    for number, groups in enumerate(chunks, 1):
+        count = sum(len(rows) for _, rows, _ in groups)
+        # a slug never holds a dot: these names cannot meet another search's page
+        name = search.filename if number == 1 else f"{stem}.page{number}.html"
+        pages.append(ListPage(name, number, first, first + count - 1, groups))
+        first += count
+    return pages
 
 
 @dataclass(frozen=True)
@@ -78,6 +136,7 @@ def search_figures(search: SearchReport) -> list[Figure]:
 def render_pages(ctx: ReportContext) -> dict[str, str]:
     """Every page of the report, {file name: HTML}; the index is last."""
     pages = {s.filename: render_study(ctx, s) for s in ctx.studies}
-    pages.update({s.filename: render_search(ctx, s) for s in ctx.searches})
+    for search in ctx.searches:
+        pages.update(render_search_pages(ctx, search))
     pages[INDEX] = render_index(ctx)
     return pages

@@ -24,7 +24,7 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -58,8 +58,17 @@ def refuse_shared_folder(directory: Path, holders: Mapping[str, Path]) -> None:
         )
 
 
-def write_report(directory: Path, pages: Mapping[str, str]) -> int:
-    """Replace the report in `directory` with `pages` ({file name: HTML}); return bytes written."""
+def write_report(
+    directory: Path,
+    pages: Mapping[str, str],
+    *,
+    before_swap: Callable[[int], None] | None = None,
+) -> int:
+    """Replace the report in `directory` with `pages` ({file name: HTML}); return bytes written.
+
+    `before_swap(bytes written)` runs once every page is staged, just before the swap: if it
+    raises, nothing is swapped (the render logs its run there, so a run it cannot log swaps
+    nothing)."""
     for name in pages:
         if "/" in name or "\\" in name or name.startswith(".") or not name:
             raise ReportWriteError(f"refusing to write report page {name!r}")
@@ -77,6 +86,8 @@ def write_report(directory: Path, pages: Mapping[str, str]) -> int:
         _carry_over(directory, staging, set(pages))
         _fsync_dir(staging)
         _carry_over(directory, staging, set(pages))  # what appeared while the pages synced
+        if before_swap is not None:
+            before_swap(total)
         _swap(staging, directory)
     except OSError as exc:
         shutil.rmtree(staging, ignore_errors=True)

@@ -62,9 +62,12 @@ def refresh(
     client = client or make_client(config)
     with open_sessions(config) as sessions:
         engine = sessions.kw["bind"]
-        with refresh_lock(engine, wait=lock_wait):
+        with refresh_lock(engine, wait=lock_wait) as lock_connection:
             try:
-                result = run_refresh(config, sessions, client, full=full, trigger=trigger)
+                result = run_refresh(
+                    config, sessions, client, full=full, trigger=trigger,
+                    write_bind=lock_connection,
+                )  # fmt: skip
             except Stopped:  # nothing happened: no alert, no feed, exit at once
                 raise
             except TrialwatchError:
@@ -172,7 +175,12 @@ def render_report(config: Config, *, now: datetime | None = None, again: bool = 
     failure leaves the previous report exactly as it was. Each render is logged in report_runs,
     except `again`: the last report re-rendered after a failed run, to add its stale-data banner
     and change nothing else (it compares with the same previous report and is not logged).
+    The log row is written in the same transaction and before the swap: a render it cannot log
+    swaps nothing.
     """
+    from sqlalchemy.exc import DBAPIError
+
+    from trialwatch.errors import StoreError
     from trialwatch.report.context import build_context
     from trialwatch.report.render import INDEX, render_pages
     from trialwatch.report.writer import write_report
@@ -185,18 +193,32 @@ def render_report(config: Config, *, now: datetime | None = None, again: bool = 
         with sessions() as session:
             has_report = store.last_report(session) is not None
             context = build_context(session, config, now, again=again and has_report)
-        size = write_report(directory, render_pages(context))
-        if again and has_report:
+        pages = render_pages(context)
+        if again and has_report:  # not logged, so nothing to log before the swap
+            write_report(directory, pages)
             return directory / INDEX
+        # the run is logged (and the write lock taken) before the swap; the swap happens only
+        # if the log row could be written, and a failed swap takes the row back
         with sessions.begin() as session:
-            session.add(
-                ReportRun(
-                    rendered_at=now,
-                    directory=str(directory),
-                    last_change_id=context.last_change_id,
-                    bytes=size,
+
+            def log_run(size: int) -> None:
+                session.add(
+                    ReportRun(
+                        rendered_at=now,
+                        directory=str(directory),
+                        last_change_id=context.last_change_id,
+                        bytes=size,
+                    )
                 )
-            )
+                try:
+                    session.flush()
+                except DBAPIError as exc:
+                    raise StoreError(
+                        f"Could not log the report in the database ({store.first_line(exc)}); "
+                        "the previous report is unchanged."
+                    ) from None
+
+            write_report(directory, pages, before_swap=log_run)
     return directory / INDEX
 
 

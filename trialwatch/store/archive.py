@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from trialwatch.domain.change import LoggedChange
 from trialwatch.domain.records import StudySummary, canonical_record, parse_study
 from trialwatch.domain.version_diff import VersionKind, diff_versions
+from trialwatch.store import bulk
 from trialwatch.store import engine as store
 from trialwatch.store.models import Change, RecordVersion, Study
 
@@ -208,7 +209,7 @@ def _insert(
         "scope": SCOPE,
         "version_holder": summary.version_holder,
         "last_update_posted": summary.last_update_posted,
-        "raw": store.raw_json(session, record, canonical),
+        "raw": store.raw_json(session, canonical),
         "first_seen": now,
         "last_seen": now,
         "refresh_run_id": None,
@@ -234,7 +235,7 @@ def _diff_rows(
 ) -> list[dict[str, Any]]:
     if prev is None or prev.scope != SCOPE or prev.study_hash == study_hash:
         return []
-    old = store.version_raw(session, prev.id)
+    old = bulk.versions_raw(session, [prev.id]).get(prev.id, {})
     kind = VersionKind(provenance.source, provenance.format)
     nct = str(record["protocolSection"]["identificationModule"]["nctId"])
     return [

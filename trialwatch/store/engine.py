@@ -6,24 +6,21 @@ Functions here take a Session and plain values; they never call the API.
 from __future__ import annotations
 
 import json
-from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass
-from datetime import datetime
+from collections.abc import Collection, Sequence
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, func, inspect, select, update
+from sqlalchemy import Engine, create_engine, event, inspect, select
 from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from trialwatch.domain.records import loads_json
 from trialwatch.errors import StoreError, safe_text
 from trialwatch.store import schema
 from trialwatch.store.models import (
     Base,
-    RecordVersion,
     RefreshRun,
     ReportRun,
     SearchState,
-    Study,
 )
 
 CHUNK = 500  # ids per IN (...) list: stays below SQLite's bound-parameter limit
@@ -38,17 +35,22 @@ def _json_dumps(value: Any) -> str:
     return value if isinstance(value, RawJson) else json.dumps(value)
 
 
-def raw_json(session: Session, record: dict[str, Any], canonical: str) -> Any:
+def raw_json(session: Session, canonical: str) -> Any:
     """The value for a JSON column: `canonical` (the record's JSON) when the engine stores it as
-    is, else `record` (an engine not made by `make_engine` would store the text as a string)."""
+    is, else the decoded value (an engine not made by `make_engine` would store a string)."""
     serializer = getattr(session.get_bind().dialect, "_json_serializer", None)
-    return RawJson(canonical) if serializer is _json_dumps else record
+    return RawJson(canonical) if serializer is _json_dumps else loads_json(canonical)
 
 
 def make_engine(url: str) -> Engine:
     """An Engine for `url`; SQLite gets WAL (readers go on during a refresh) and a busy timeout."""
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 30}, json_serializer=_json_dumps)
+        engine = create_engine(
+            url,
+            connect_args={"timeout": 30},
+            json_serializer=_json_dumps,
+            json_deserializer=loads_json,
+        )
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -59,7 +61,9 @@ def make_engine(url: str) -> Engine:
             cursor.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True, json_serializer=_json_dumps)
+    return create_engine(
+        url, pool_pre_ping=True, json_serializer=_json_dumps, json_deserializer=loads_json
+    )
 
 
 def open_store(url: str, *, create: bool = True, config_path: str | None = None) -> Engine:
@@ -83,7 +87,7 @@ def open_store(url: str, *, create: bool = True, config_path: str | None = None)
         raise
     except (DatabaseError, OperationalError) as exc:
         engine.dispose()
-        reason = _first_line(exc)
+        reason = first_line(exc)
         if "readonly" in reason or "read-only" in reason or _read_only_file(url):
             raise StoreError(
                 f"The database at {safe_url(url)} is read-only ({reason}), and this command "
@@ -115,7 +119,7 @@ def upgrade_store(url: str) -> schema.SchemaState:
         return schema.upgrade(engine)
     except (DatabaseError, OperationalError) as exc:
         raise StoreError(
-            f"Cannot upgrade the database at {safe_url(url)}: {_first_line(exc)}"
+            f"Cannot upgrade the database at {safe_url(url)}: {first_line(exc)}"
         ) from None
     finally:
         engine.dispose()
@@ -128,7 +132,7 @@ def store_schema(url: str) -> schema.SchemaState:
         return schema.check_schema(engine)
     except (DatabaseError, OperationalError) as exc:
         raise StoreError(
-            f"Cannot open the database at {safe_url(url)}: {_first_line(exc)}"
+            f"Cannot open the database at {safe_url(url)}: {first_line(exc)}"
         ) from None
     finally:
         engine.dispose()
@@ -149,7 +153,8 @@ def safe_url(url: str) -> str:
         return safe_text(url)
 
 
-def _first_line(exc: Exception) -> str:
+def first_line(exc: Exception) -> str:
+    """The first line of a database error's message (the driver's own, without SQL)."""
     orig = getattr(exc, "orig", None) or exc
     return safe_text(str(orig).splitlines()[0]) if str(orig) else type(orig).__name__
 
@@ -189,82 +194,6 @@ def upsert(
     else:
         stmt = stmt.on_conflict_do_nothing(index_elements=keys)
     session.execute(stmt, list(rows))
-
-
-# -- versions ----------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class VersionRef:
-    id: int
-    version_no: int
-    scope: str
-    content_hash: str
-    study_hash: str
-    source: str = "api"
-    format: str = "v2-json"
-
-
-def latest_versions(session: Session, ids: Iterable[str]) -> dict[str, VersionRef]:
-    """The newest stored version of each id (any scope)."""
-    ids = list(ids)
-    out: dict[str, VersionRef] = {}
-    for start in range(0, len(ids), CHUNK):
-        chunk = ids[start : start + CHUNK]
-        newest = (
-            select(RecordVersion.nct_id, func.max(RecordVersion.version_no).label("v"))
-            .where(RecordVersion.nct_id.in_(chunk))
-            .group_by(RecordVersion.nct_id)
-            .subquery()
-        )
-        rows = session.execute(
-            select(
-                RecordVersion.id, RecordVersion.nct_id, RecordVersion.version_no,
-                RecordVersion.scope, RecordVersion.content_hash, RecordVersion.study_hash,
-                RecordVersion.source, RecordVersion.format,
-            ).join(
-                newest,
-                (RecordVersion.nct_id == newest.c.nct_id)
-                & (RecordVersion.version_no == newest.c.v),
-            )
-        )  # fmt: skip
-        for row in rows:
-            out[row.nct_id] = VersionRef(
-                row.id, row.version_no, row.scope, row.content_hash, row.study_hash,
-                row.source, row.format,
-            )  # fmt: skip
-    return out
-
-
-def version_raw(session: Session, version_id: int) -> dict[str, Any]:
-    raw = session.scalar(select(RecordVersion.raw).where(RecordVersion.id == version_id))
-    return raw if isinstance(raw, dict) else {}
-
-
-def touch_versions(session: Session, version_ids: Sequence[int], now: datetime) -> None:
-    for start in range(0, len(version_ids), CHUNK):
-        chunk = version_ids[start : start + CHUNK]
-        session.execute(
-            update(RecordVersion).where(RecordVersion.id.in_(chunk)).values(last_seen=now)
-        )
-
-
-def touch_studies(session: Session, ids: Sequence[str], now: datetime) -> None:
-    for start in range(0, len(ids), CHUNK):
-        chunk = ids[start : start + CHUNK]
-        session.execute(update(Study).where(Study.nct_id.in_(chunk)).values(last_checked=now))
-
-
-def stored_update_dates(session: Session, ids: Iterable[str]) -> dict[str, tuple[str | None, str]]:
-    """{nct_id: (last_update_posted, scope)} for the stored studies among `ids`."""
-    ids = list(ids)
-    out: dict[str, tuple[str | None, str]] = {}
-    for start in range(0, len(ids), CHUNK):
-        rows = session.execute(
-            select(Study.nct_id, Study.last_update_posted, Study.scope).where(
-                Study.nct_id.in_(ids[start : start + CHUNK])
-            )
-        )
-        out.update({r.nct_id: (r.last_update_posted, r.scope) for r in rows})
-    return out
 
 
 # -- searches ----------------------------------------------------------------------------------

@@ -6,19 +6,20 @@ transaction, so a failure anywhere rolls the whole refresh back.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, update
 from sqlalchemy.orm import Session
 
 from trialwatch.domain.change import LoggedChange
-from trialwatch.domain.records import StudySummary, canonical_record, parse_study
+from trialwatch.domain.records import StudySummary, canonical_record, loads_json, parse_study
 from trialwatch.domain.version_diff import VersionKind, diff_versions
+from trialwatch.store import bulk
 from trialwatch.store import engine as store
-from trialwatch.store.models import Change, RecordVersion, SearchHit, Study
+from trialwatch.store.models import Change, SearchHit, Study
 
 
 @dataclass
@@ -35,10 +36,28 @@ class IngestStats:
         self.notes += other.notes
 
 
-def study_row(summary: StudySummary, scope: str, now: datetime) -> dict[str, Any]:
+class Prepared(NamedTuple):
+    """A record made ready to store: parsed once, serialised once, hashed once."""
+
+    nct_id: str
+    row: dict[str, Any]  # the study row's parsed fields (no scope, times or version id)
+    canonical: str  # the record's canonical JSON (what `raw` stores)
+    content_hash: str
+    study_hash: str
+
+
+def prepare_record(record: dict[str, Any]) -> Prepared | None:
+    """The record parsed, serialised and hashed; None for a record without a usable NCT id."""
+    summary = parse_study(record)
+    if not summary.nct_id:
+        return None
+    content_hash, study_hash, canonical = canonical_record(record)
+    return Prepared(summary.nct_id, summary_row(summary), canonical, content_hash, study_hash)
+
+
+def summary_row(summary: StudySummary) -> dict[str, Any]:
     row = summary.as_dict()
     row["parse_problems"] = row.pop("problems")
-    row.update(scope=scope, first_seen=now, last_checked=now)
     return row
 
 
@@ -55,38 +74,83 @@ def ingest_records(
 
     `protected` ids are kept at full scope: a search's summary of a cited study is not a version.
     """
-    stats = IngestStats()
-    parsed: dict[str, tuple[StudySummary, dict[str, Any]]] = {}
-    for record in records:
-        summary = parse_study(record)
-        if not summary.nct_id:
-            stats.notes.append("skipped a record without an NCT id")
-            continue
-        if scope == "summary" and summary.nct_id in protected:
-            continue
-        parsed[summary.nct_id] = (summary, record)
-    stats.records = len(parsed)
-    previous = store.latest_versions(session, parsed)
+    skipped = 0
 
-    unchanged: list[int] = []
-    versions: list[dict[str, Any]] = []
-    pending: list[tuple[StudySummary, dict[str, Any], str, store.VersionRef | None]] = []
-    for nct, (summary, record) in parsed.items():
-        content_hash, study_hash, canonical = canonical_record(record)
-        prev = previous.get(nct)
-        if prev is not None and prev.content_hash == content_hash:
-            unchanged.append(prev.id)
+    def prepared() -> Iterator[Prepared]:
+        nonlocal skipped
+        for record in records:
+            entry = prepare_record(record)
+            if entry is None:
+                skipped += 1
+            else:
+                yield entry
+
+    stats = ingest_prepared(
+        session, prepared(), scope=scope, now=now, run_id=run_id, protected=protected
+    )
+    stats.notes += ["skipped a record without an NCT id"] * skipped
+    return stats
+
+
+def ingest_prepared(
+    session: Session,
+    entries: Iterable[Prepared],
+    *,
+    scope: str,
+    now: datetime,
+    run_id: int | None,
+    protected: frozenset[str] = frozenset(),
+) -> IngestStats:
+    """`ingest_records` for prepared records, streamed in batches of `BATCH`: memory stays flat."""
+    stats = IngestStats()
+    seen: set[str] = set()
+    batch: dict[str, Prepared] = {}
+    for entry in entries:
+        if scope == "summary" and entry.nct_id in protected:
             continue
-        versions.append(
+        seen.add(entry.nct_id)
+        batch[entry.nct_id] = entry  # a repeated id: the last copy counts, as before
+        if len(batch) >= BATCH:
+            _ingest_batch(session, batch, scope, now, run_id, stats)
+            batch = {}
+    if batch:
+        _ingest_batch(session, batch, scope, now, run_id, stats)
+    stats.records = len(seen)
+    return stats
+
+
+BATCH = 500  # records per round of queries: one SELECT of stored hashes, bulk writes
+
+
+def _ingest_batch(
+    session: Session,
+    batch: dict[str, Prepared],
+    scope: str,
+    now: datetime,
+    run_id: int | None,
+    stats: IngestStats,
+) -> None:
+    previous = bulk.latest_versions(session, batch)  # one query for the whole batch
+    unchanged: list[int] = []
+    unchanged_ids: list[str] = []
+    new_rows: list[dict[str, Any]] = []
+    pending: list[tuple[Prepared, bulk.VersionRef | None]] = []
+    for nct, entry in batch.items():
+        prev = previous.get(nct)
+        if prev is not None and prev.content_hash == entry.content_hash:
+            unchanged.append(prev.id)
+            unchanged_ids.append(nct)
+            continue
+        new_rows.append(
             {
                 "nct_id": nct,
                 "version_no": prev.version_no + 1 if prev else 1,
                 "scope": scope,
-                "content_hash": content_hash,
-                "study_hash": study_hash,
-                "version_holder": summary.version_holder,
-                "last_update_posted": summary.last_update_posted,
-                "raw": store.raw_json(session, record, canonical),
+                "content_hash": entry.content_hash,
+                "study_hash": entry.study_hash,
+                "version_holder": entry.row["version_holder"],
+                "last_update_posted": entry.row["last_update_posted"],
+                "raw": store.raw_json(session, entry.canonical),
                 "first_seen": now,
                 "last_seen": now,
                 "refresh_run_id": run_id,
@@ -95,40 +159,37 @@ def ingest_records(
                 "observed_date": now.date().isoformat(),
             }
         )
-        pending.append((summary, record, study_hash, prev))
-
-    store.touch_versions(session, unchanged, now)
-    changed_ids = {summary.nct_id for summary, _, _, _ in pending}
-    store.touch_studies(session, [n for n in parsed if n not in changed_ids], now)
-    new_ids = _insert_versions(session, versions)
+        pending.append((entry, prev))
+    bulk.touch_versions(session, unchanged, now)
+    bulk.touch_studies(session, unchanged_ids, now)
+    new_ids = bulk.insert_versions(session, new_rows)
+    # the old versions a change is diffed against, read in one query
+    diffed = {
+        prev.id
+        for entry, prev in pending
+        if prev is not None and prev.scope == scope and prev.study_hash != entry.study_hash
+    }
+    old_raw = bulk.versions_raw(session, diffed)
     study_rows: list[dict[str, Any]] = []
     change_rows: list[dict[str, Any]] = []
-    for (summary, record, study_hash, prev), version_id in zip(pending, new_ids, strict=True):
-        row = study_row(summary, scope, now)
-        row["current_version_id"] = version_id
-        study_rows.append(row)
-        if prev is not None and prev.scope == scope and prev.study_hash != study_hash:
-            old = store.version_raw(session, prev.id)
-            where = {"nct_id": summary.nct_id, "from_version_id": prev.id,
+    for (entry, prev), version_id in zip(pending, new_ids, strict=True):
+        study_rows.append(
+            {**entry.row, "scope": scope, "first_seen": now, "last_checked": now,
+             "current_version_id": version_id}
+        )  # fmt: skip
+        if prev is not None and prev.id in diffed:
+            new = loads_json(entry.canonical)
+            where = {"nct_id": entry.nct_id, "from_version_id": prev.id,
                      "to_version_id": version_id, "detected_at": now, "run_id": run_id}  # fmt: skip
+            old = old_raw.get(prev.id, {})
             kinds = VersionKind(prev.source, prev.format), VersionKind()
-            change_rows += [c.logged(**where).row() for c in diff_versions(old, record, *kinds)]
+            change_rows += [c.logged(**where).row() for c in diff_versions(old, new, *kinds)]
     # current state: a known study keeps its original first_seen
     store.upsert(session, Study, study_rows, keep=("first_seen",))
     if change_rows:
         session.execute(insert(Change), change_rows)
-    stats.new_versions = len(versions)
-    stats.changes = len(change_rows)
-    return stats
-
-
-def _insert_versions(session: Session, rows: list[dict[str, Any]]) -> list[int]:
-    if not rows:
-        return []
-    result = session.execute(
-        insert(RecordVersion).returning(RecordVersion.id, sort_by_parameter_order=True), rows
-    )
-    return [r[0] for r in result]
+    stats.new_versions += len(new_rows)
+    stats.changes += len(change_rows)
 
 
 @dataclass
@@ -153,33 +214,31 @@ def update_membership(
     `baseline`: the first look (or a changed definition): memberships are recorded silently.
     """
     seen = set(seen)
-    rows = {
-        h.nct_id: h
-        for h in session.scalars(select(SearchHit).where(SearchHit.search_name == search))
-    }
+    # only what is needed: (id, present) pairs, and for a partial look only the ids seen
+    present = bulk.search_hits_present(session, search, None if complete else seen)
     delta = MembershipDelta()
-    upserts = []
-    for nct in sorted(seen):
-        hit = rows.get(nct)
-        if hit is None or not hit.present:
-            delta.entered.append(nct)
-        upserts.append(
-            {
-                "search_name": search,
-                "nct_id": nct,
-                "first_seen": now,  # kept for a known hit (see upsert below)
-                "last_seen": now,
-                "present": True,
-                "left_at": None,
-            }
-        )
+    delta.entered = sorted(n for n in seen if not present.get(n, False))
+    upserts = [
+        {
+            "search_name": search,
+            "nct_id": nct,
+            "first_seen": now,  # kept for a known hit (see upsert below)
+            "last_seen": now,
+            "present": True,
+            "left_at": None,
+        }
+        for nct in sorted(seen)
+    ]
     store.upsert(session, SearchHit, upserts, keep=("first_seen",))
     if complete:
-        delta.left = sorted(n for n, h in rows.items() if h.present and n not in seen)
-        if delta.left:
+        delta.left = sorted(n for n, here in present.items() if here and n not in seen)
+        for start in range(0, len(delta.left), bulk.CHUNK):
             session.execute(
                 update(SearchHit)
-                .where(SearchHit.search_name == search, SearchHit.nct_id.in_(delta.left))
+                .where(
+                    SearchHit.search_name == search,
+                    SearchHit.nct_id.in_(delta.left[start : start + bulk.CHUNK]),
+                )
                 .values(present=False, left_at=now)
             )
     if not baseline:

@@ -10,7 +10,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import Engine, text
+from sqlalchemy import Connection, Engine, text
+from sqlalchemy.exc import DBAPIError
 
 from trialwatch.errors import LockBusy
 
@@ -30,10 +31,12 @@ def lock_path_for(engine: Engine) -> Path | None:
 
 
 @contextmanager
-def refresh_lock(engine: Engine, *, wait: float = 0.0) -> Iterator[None]:
+def refresh_lock(engine: Engine, *, wait: float = 0.0) -> Iterator[Connection | None]:
     """Hold the refresh lock for the duration; raise LockBusy if another process keeps it.
 
     `wait` is how many seconds to wait for the other refresh to finish before giving up.
+    Yields the connection that holds the lock on PostgreSQL (None on SQLite): a write made
+    through it cannot commit once the lock is lost, since the lock dies with the connection.
     """
     message = (
         "Another trialwatch refresh is running on this database; "
@@ -46,15 +49,15 @@ def refresh_lock(engine: Engine, *, wait: float = 0.0) -> Iterator[None]:
                 if time.monotonic() >= deadline:
                     raise LockBusy(message)
                 time.sleep(0.5)
+            conn.commit()  # idle: the refresh's write transaction runs on this connection
             try:
-                yield
+                yield conn
             finally:
-                conn.execute(text(f"SELECT pg_advisory_unlock({_PG_KEYS})"))
-                conn.commit()
+                _unlock(conn)
         return
     path = lock_path_for(engine)
     if path is None:
-        yield
+        yield None
         return
     from filelock import FileLock, Timeout
 
@@ -64,6 +67,17 @@ def refresh_lock(engine: Engine, *, wait: float = 0.0) -> Iterator[None]:
     except Timeout:
         raise LockBusy(message) from None
     try:
-        yield
+        yield None
     finally:
         lock.release()
+
+
+def _unlock(conn: Connection) -> None:
+    if conn.invalidated or conn.closed:  # the lock went with its connection
+        return
+    try:
+        conn.rollback()  # a failed write may have left its transaction open
+        conn.execute(text(f"SELECT pg_advisory_unlock({_PG_KEYS})"))
+        conn.commit()
+    except DBAPIError:  # the connection broke: the server released the lock with it
+        pass

@@ -93,6 +93,8 @@ class FakeApi:
         self, records: Iterable[dict[str, Any]] = (), data_timestamp: str = "2026-11-25T09:00:05"
     ):
         self.records: dict[str, dict[str, Any]] = {}
+        self._owners: dict[str, set[str]] = {}  # every id and alias -> records answering to it
+        self._position: dict[str, int] = {}  # registry order, kept as records are replaced
         self.searches: list[tuple[dict[str, str], list[str]]] = []
         self.data_timestamp = data_timestamp
         self.delay = 0.0
@@ -112,8 +114,15 @@ class FakeApi:
 
     # -- registry --------------------------------------------------------------------------
     def put(self, record: dict[str, Any]) -> None:
+        nct = _nct(record)
         with self.lock:
-            self.records[_nct(record)] = record
+            if nct in self.records:
+                for old in _ids_of(self.records[nct]):
+                    self._owners.get(old, set()).discard(nct)
+            self.records[nct] = record
+            self._position.setdefault(nct, len(self._position))
+            for ident in _ids_of(record):
+                self._owners.setdefault(ident, set()).add(nct)
 
     def set_search(self, params: dict[str, str], ids: list[str]) -> None:
         with self.lock:
@@ -194,7 +203,8 @@ class FakeApi:
         with self.lock:
             if "filter.ids" in params:
                 wanted = set(params["filter.ids"].split("|"))
-                matched = [r for r in self.records.values() if wanted & _ids_of(r)]
+                owners = set().union(*(self._owners.get(w, ()) for w in wanted))
+                matched = [self.records[n] for n in sorted(owners, key=self._position.get)]
             else:
                 query = {k: v for k, v in params.items() if k not in _SHAPE_PARAMS}
                 ids = next((i for p, i in self.searches if p == query), [])

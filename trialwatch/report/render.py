@@ -51,25 +51,28 @@ class ListPage:
 
 
 def render_search(ctx: ReportContext, search: SearchReport) -> str:
-    return render_search_pages(ctx, search)[search.filename]
-
-
-def render_search_pages(ctx: ReportContext, search: SearchReport) -> dict[str, str]:
-    """The search's page, and the continuation pages of its list when it is long."""
-    title = search.config.title or search.config.name
+    """The search's page, with the first part of its list of studies."""
     parts = list_pages(search, LIST_ROWS)
-    pages = {
-        search.filename: _render(
-            "report_search.html", ctx=ctx, search=search, charts=search_figures(search),
-            page_title=title, listing=parts[0], parts=parts,
-        )
-    }  # fmt: skip
-    for part in parts[1:]:
-        pages[part.filename] = _render(
+    return _render(
+        "report_search.html", ctx=ctx, search=search, charts=search_figures(search),
+        page_title=_title(search), listing=parts[0], parts=parts,
+    )  # fmt: skip
+
+
+def render_search_continuations(ctx: ReportContext, search: SearchReport) -> dict[str, str]:
+    """The continuation pages of a long list of studies (none for a short one)."""
+    parts = list_pages(search, LIST_ROWS)
+    return {
+        part.filename: _render(
             "report_search_list.html", ctx=ctx, search=search, listing=part, parts=parts,
-            page_title=f"{title}: studies {part.first:,}-{part.last:,}",
-        )  # fmt: skip
-    return pages
+            page_title=f"{_title(search)}: studies {part.first:,}-{part.last:,}",
+        )
+        for part in parts[1:]
+    }  # fmt: skip
+
+
+def _title(search: SearchReport) -> str:
+    return search.config.title or search.config.name
 
 
 def list_pages(search: SearchReport, per_page: int) -> list[ListPage]:
@@ -137,6 +140,7 @@ def render_pages(ctx: ReportContext) -> dict[str, str]:
     """Every page of the report, {file name: HTML}; the index is last."""
     pages = {s.filename: render_study(ctx, s) for s in ctx.studies}
     for search in ctx.searches:
-        pages.update(render_search_pages(ctx, search))
+        pages[search.filename] = render_search(ctx, search)
+        pages.update(render_search_continuations(ctx, search))
     pages[INDEX] = render_index(ctx)
     return pages

@@ -7,6 +7,7 @@ a change; a study in a search). Columns are named for people. Registry values st
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -50,6 +51,7 @@ def _full_records(session: Session) -> Iterator[tuple[Study, dict[str, Any]]]:
         .join(RecordVersion, RecordVersion.id == Study.current_version_id)
         .where(Study.scope == "full", Study.has_results.is_(True))
         .order_by(Study.nct_id)
+        .execution_options(yield_per=200)  # streamed: a store's records never all in memory
     )
     for study, raw in rows:
         yield study, raw if isinstance(raw, dict) else {}
@@ -205,9 +207,7 @@ def write(df: pd.DataFrame, path: Path, fmt: str, *, sheet: str) -> None:
     """Write `df`; datetimes become timezone-free UTC for Excel, ISO 8601 text in JSON."""
     if not path.parent.is_dir():
         raise UsageError(f"folder {path.parent} does not exist")
-    for column in df.columns:
-        if isinstance(df[column].dtype, pd.DatetimeTZDtype):
-            df[column] = df[column].dt.tz_convert("UTC").dt.tz_localize(None)
+    _prepare(df)
     try:
         _write_as(df, path, fmt, sheet)
     except OSError as exc:  # /dev/full, a read-only mount, a folder that is not one
@@ -220,9 +220,7 @@ class ExportError(TrialwatchError):
 
 def _write_as(df: pd.DataFrame, path: Path, fmt: str, sheet: str) -> None:
     if fmt == "csv":
-        text = df.select_dtypes(include=["object", "string"]).columns
-        safe = df.assign(**{c: df[c].map(_csv_cell, na_action="ignore") for c in text})
-        safe.to_csv(path, index=False)
+        _csv_safe(df).to_csv(path, index=False)
     elif fmt == "xlsx":
         with pd.ExcelWriter(path, engine="openpyxl") as excel:
             df.to_excel(excel, index=False, sheet_name=sheet[:31])
@@ -231,6 +229,12 @@ def _write_as(df: pd.DataFrame, path: Path, fmt: str, sheet: str) -> None:
         df.to_json(path, orient="records", date_format="iso", indent=2, force_ascii=False)
     else:  # pragma: no cover - click restricts the choice
         raise UsageError(f"unknown format {fmt!r}")
+
+
+def _csv_safe(df: pd.DataFrame) -> pd.DataFrame:
+    """Text cells neutralised against formulas (OWASP), as a spreadsheet would read them."""
+    text = df.select_dtypes(include=["object", "string"]).columns
+    return df.assign(**{c: df[c].map(_csv_cell, na_action="ignore") for c in text})
 
 
 def _csv_cell(value: Any) -> Any:
@@ -245,10 +249,75 @@ def _no_formulas(sheet: Any) -> None:
                 cell.data_type = "s"
 
 
+def _prepare(df: pd.DataFrame) -> None:
+    for column in df.columns:
+        if isinstance(df[column].dtype, pd.DatetimeTZDtype):
+            df[column] = df[column].dt.tz_convert("UTC").dt.tz_localize(None)
+
+
+STREAM_ROWS = 20_000  # rows per piece of a streamed CSV or JSON export
+
+
+def chunks(rows: Iterator[dict[str, Any]], size: int) -> Iterator[pd.DataFrame]:
+    """The rows as DataFrames of `size` rows (nullable dtypes, as `frame` gives)."""
+    piece: list[dict[str, Any]] = []
+    for row in rows:
+        piece.append(row)
+        if len(piece) == size:
+            yield pd.DataFrame(piece).convert_dtypes()
+            piece = []
+    if piece:
+        yield pd.DataFrame(piece).convert_dtypes()
+
+
+def stream(rows: Iterator[dict[str, Any]], path: Path, fmt: str) -> int:
+    """Write CSV or JSON piece by piece (the same bytes `write` gives for the whole frame);
+    returns the number of rows, 0 if there were none (nothing is written then)."""
+    count = 0
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        for df in chunks(rows, STREAM_ROWS):
+            _prepare(df)
+            if fmt == "csv":
+                _csv_safe(df).to_csv(handle, index=False, header=count == 0)
+            else:  # one JSON array: each piece's records joined as to_json writes them
+                text = df.to_json(orient="records", date_format="iso", indent=2,
+                                  force_ascii=False)  # fmt: skip
+                handle.write(("[" if count == 0 else ",") + text[1:-2])
+            count += len(df)
+        if fmt == "json" and count:
+            handle.write("\n]")
+    return count
+
+
 def export_to(config: Config, what: str, path: Path, fmt: str | None = None) -> dict[str, Any]:
-    """Write one export file; returns what was written (for the command's message or JSON)."""
+    """Write one export file; returns what was written (for the command's message or JSON).
+
+    CSV and JSON stream: rows are read from the store and written in pieces, so memory stays
+    flat for any store. Written to a temporary file beside the target, then renamed: a failed
+    export leaves no half-written file. Excel (at most 1,048,576 rows anyway) is built whole."""
     fmt = format_for(path, fmt)
-    with reading(config.database_url, config.path) as session:
-        df = frame(session, what)
-    write(df, path, fmt, sheet=what)
-    return {"what": what, "format": fmt, "path": str(path.resolve()), "rows": len(df)}
+    if not path.parent.is_dir():
+        raise UsageError(f"folder {path.parent} does not exist")
+    # a device or a pipe (/dev/stdout, /dev/full) is written to, never replaced by a file
+    direct = path.exists() and not path.is_file()
+    target = path if direct else path.with_name(f".{path.name}.partial")
+    try:
+        with reading(config.database_url, config.path) as session:
+            rows = 0
+            if fmt in ("csv", "json"):
+                try:
+                    rows = stream(WHAT[what](session), target, fmt)
+                except OSError as exc:
+                    raise ExportError(
+                        f"could not write the export to {path}: {exc.strerror or exc}"
+                    ) from None
+            if rows == 0:
+                df = frame(session, what)
+                write(df, target, fmt, sheet=what)
+                rows = len(df)
+        if not direct:
+            os.replace(target, path)
+    finally:
+        if not direct:
+            target.unlink(missing_ok=True)
+    return {"what": what, "format": fmt, "path": str(path.resolve()), "rows": rows}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import platform
 import resource
@@ -12,6 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 
 @dataclass
@@ -45,6 +47,29 @@ def run_command(argv: list[str], env: dict[str, str] | None = None) -> tuple[Tim
     if done.returncode != 0:
         raise RuntimeError(f"{argv} failed ({done.returncode}): {done.stderr.strip()[-500:]}")
     return timing, done.stdout
+
+
+@dataclass
+class ChildRun:
+    """A benchmark step run in a fresh process: its timing, peak memory and JSON answer."""
+
+    timing: Timing
+    peak_rss: int  # bytes: the child's maximum resident set size (wait4's ru_maxrss)
+    answer: dict[str, Any]
+
+
+def run_child(task: str, *args: str) -> ChildRun:
+    """`python -m bench.child task args...` in a fresh process, so its peak RSS is its own
+    (the child reports getrusage(RUSAGE_SELF): its maximum resident set and CPU time)."""
+    argv = [sys.executable, "-m", "bench.child", task, *args]
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    wall = time.perf_counter()
+    done = subprocess.run(argv, capture_output=True, text=True, env=env, check=False)
+    elapsed = time.perf_counter() - wall
+    if done.returncode:
+        raise RuntimeError(f"{task} failed ({done.returncode}): {done.stderr[-800:]}")
+    answer = json.loads(done.stdout.strip().splitlines()[-1])
+    return ChildRun(Timing(wall=elapsed, cpu=answer["cpu"]), answer["peak_rss"], answer)
 
 
 def median(values: list[float]) -> float:

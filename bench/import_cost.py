@@ -23,6 +23,7 @@ from xml.etree import ElementTree
 
 from bench.common import Timing, mib, ratio, timed
 from bench.synthetic import SEARCH_PREFIX, compact, synthetic_id, synthetic_records
+from bench.writeup import Writeup
 from tests.conftest import FIXTURES
 
 CLASSIC = FIXTURES.parent / "classic_xml"
@@ -121,9 +122,9 @@ def run(n: int, workdir: Path) -> ImportFigures:
     return ImportFigures(n, large.stat().st_size, member_bytes, parse, imported, peaks)
 
 
-def write(report: object, f: ImportFigures) -> None:
+def write(report: Writeup, f: ImportFigures) -> None:
     """Append the figure to the bench report (bench.writeup.Writeup)."""
-    emit, table = report._emit, report._table  # type: ignore[attr-defined]
+    emit, table = report.emit, report.table
     emit(
         f"## 6. Import cost: an archive of {f.n:,} study files",
         "",

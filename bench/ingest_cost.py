@@ -1,49 +1,81 @@
-"""Ingest cost: parse + normalise + versioned upsert of N records into SQLite, against json.loads.
+"""Ingest cost against `json.loads` of the same bytes, on the real path, GC as a refresh has it.
 
-The records are SYNTHETIC copies of the real fixtures (see bench/synthetic.py), sent as API pages
-of 1000 compact records. The real code path is timed: `json.loads` of each page, then
-`trialwatch.store.ingest.ingest_records` inside one transaction, as `trialwatch/refresh.py` does.
-A naive baseline (pandas.json_normalize + DataFrame.to_sql) runs on the same bytes in the same run.
+Records are SYNTHETIC, at the registry's size distribution (bench/synthetic.py): full records,
+and the search summaries the fake API cuts from them (`fields=` as a search asks). Pages of 1000
+compact records are built in memory first. The timed path is a refresh's without the network,
+with the collector paused as `services.refresh.gc_paused` does in a refresh: `json.loads` of each
+page, `Spool.add` (parse, canonical JSON, hashes, to disk), then one transaction of
+`ingest_prepared` (stored hashes of each batch in one query, bulk inserts) and its commit.
+
+The change path: the same records again with 10% of them edited (SYNTHETIC: a new status and
+update date), after an unchanged re-ingest. Its cost per changed record is the difference of
+the two runs divided by the changed records: decoding the old version, diffing, the new version.
 """
 
 from __future__ import annotations
 
+import copy
 import json
-import os
-import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from bench.common import Timing, timed
-from bench.synthetic import compact, synthetic_records
+from bench.synthetic import compact, registry_records
+from tests.fakeapi import project
+from trialwatch.ctgov.client import SUMMARY_FIELDS
+from trialwatch.services.refresh import gc_paused
+from trialwatch.services.spool import Spool
 from trialwatch.store import engine as store
-from trialwatch.store.ingest import ingest_records
+from trialwatch.store.ingest import ingest_prepared
 from trialwatch.store.models import utcnow
 
-PAGE = 1000  # records per API page
+PAGE = 1000
 
 
 @dataclass
-class IngestFigures:
+class MixFigures:
+    mix: str
     n: int
     payload_bytes: int
-    loads: Timing  # json.loads of every page
-    ingest: Timing  # json.loads + ingest_records + commit
-    reingest: Timing  # the same records again: hashes match, no new version
-    naive: Timing  # json.loads + json_normalize + to_sql
-    db_bytes: int
-    naive_db_bytes: int
-    db_path: Path
+    loads: Timing  # json.loads of every page (best of three by CPU), collector on as by default
+    ingest: Timing  # the first ingest
+
+    @property
+    def ratio(self) -> float:
+        return self.ingest.cpu / self.loads.cpu
 
 
-def make_pages(n: int) -> list[bytes]:
-    records = synthetic_records(n)
-    return [compact({"studies": records[i : i + PAGE]}) for i in range(0, n, PAGE)]
+@dataclass
+class ChangeFigures:
+    n: int
+    changed: int
+    first: Timing
+    unchanged: Timing
+    with_changes: Timing
+    versions: int
+    changes: int
+
+    @property
+    def per_changed_record(self) -> float:  # CPU s
+        return max(self.with_changes.cpu - self.unchanged.cpu, 0.0) / self.changed
+
+    @property
+    def ratio(self) -> float:
+        """A changed record's cost ÷ a first-ingest record's."""
+        return self.per_changed_record / (self.first.cpu / self.n)
+
+    @property
+    def run_ratio(self) -> float:
+        """The whole run with 10% changed, per record, ÷ the first ingest's per record."""
+        return self.with_changes.cpu / self.first.cpu
+
+
+def pages_of(records: list[dict[str, Any]]) -> list[bytes]:
+    return [compact({"studies": records[i : i + PAGE]}) for i in range(0, len(records), PAGE)]
 
 
 def time_loads(pages: list[bytes]) -> Timing:
-    """The yardstick: best of three (by CPU time) json.loads over every page."""
     runs = []
     for _ in range(3):
         with timed() as timing:
@@ -53,63 +85,59 @@ def time_loads(pages: list[bytes]) -> Timing:
     return min(runs, key=lambda t: t.cpu)
 
 
-def time_ingest(pages: list[bytes], url: str) -> Timing:
-    """json.loads + ingest_records of every page, in one transaction (commit included)."""
+def time_ingest(pages: list[bytes], url: str, scope: str) -> tuple[Timing, int, int]:
+    """One real-path ingest of every page; (timing, new versions, changes)."""
     engine = store.open_store(url)
     sessions = store.session_factory(engine)
     try:
-        with timed() as timing, sessions.begin() as session:
-            now = utcnow()
+        with timed() as timing, gc_paused(), Spool() as spool:
+            section = spool.section()
             for body in pages:
-                records = json.loads(body)["studies"]
-                ingest_records(session, records, scope="full", now=now, run_id=None)
-        return timing
+                spool.add(json.loads(body)["studies"])
+            with sessions.begin() as session:
+                stats = ingest_prepared(
+                    session, spool.read(section), scope=scope, now=utcnow(), run_id=None
+                )
+        return timing, stats.new_versions, stats.changes
     finally:
         engine.dispose()
 
 
-def time_naive(pages: list[bytes], path: Path) -> Timing:
-    """The naive baseline: json_normalize each page and append it to one wide table."""
-    import pandas as pd
-
-    with timed() as timing, sqlite3.connect(path) as conn:
-        for body in pages:
-            frame = pd.json_normalize(json.loads(body)["studies"])
-            frame = frame.map(_scalar)  # SQLite cannot bind lists: store them as JSON text
-            frame.to_sql("studies", conn, if_exists="append", index=False)
-    return timing
-
-
-def _scalar(value: Any) -> Any:
-    return json.dumps(value) if isinstance(value, list | dict) else value
-
-
-def run(n: int, workdir: Path) -> IngestFigures:
-    pages = make_pages(n)
-    db = workdir / "ingest.db"
-    url = f"sqlite:///{db}"
+def mix(name: str, n: int, workdir: Path) -> MixFigures:
+    records = registry_records(n)
+    scope = "full"
+    if name == "summary":
+        records = [project(r, SUMMARY_FIELDS) for r in records]
+        scope = "summary"
+    pages = pages_of(records)
+    del records
     loads = time_loads(pages)
-    ingest = time_ingest(pages, url)
-    reingest = time_ingest(pages, url)
-    naive_db = workdir / "naive.db"
-    naive = time_naive(pages, naive_db)
-    figures = IngestFigures(
-        n=n,
-        payload_bytes=sum(len(p) for p in pages),
-        loads=loads,
-        ingest=ingest,
-        reingest=reingest,
-        naive=naive,
-        db_bytes=db_size(db),
-        naive_db_bytes=db_size(naive_db),
-        db_path=db,
-    )
-    naive_db.unlink()
-    return figures
+    ingest, _, _ = time_ingest(pages, f"sqlite:///{workdir / f'ingest-{name}.db'}", scope)
+    return MixFigures(name, n, sum(map(len, pages)), loads, ingest)
 
 
-def db_size(path: Path) -> int:
-    """The database's size on disk once its WAL is folded in."""
-    with sqlite3.connect(path) as conn:
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    return sum(os.path.getsize(p) for p in (path, Path(f"{path}-wal")) if os.path.exists(p))
+def edited(record: dict[str, Any]) -> dict[str, Any]:
+    """SYNTHETIC: the record with a new overall status and a later update date."""
+    record = copy.copy(record)
+    protocol = dict(record["protocolSection"])
+    status = dict(protocol["statusModule"])
+    status["overallStatus"] = "TERMINATED" if status.get("overallStatus") != "TERMINATED" else (
+        "COMPLETED")  # fmt: skip
+    status["whyStopped"] = "SYNTHETIC edit for the benchmark"
+    status["lastUpdatePostDateStruct"] = {"date": "2026-11-30", "type": "ACTUAL"}
+    protocol["statusModule"] = status
+    record["protocolSection"] = protocol
+    return record
+
+
+def change_path(n: int, workdir: Path) -> ChangeFigures:
+    records = registry_records(n)
+    url = f"sqlite:///{workdir / 'change.db'}"
+    first, _, _ = time_ingest(pages_of(records), url, "full")
+    unchanged, _, _ = time_ingest(pages_of(records), url, "full")
+    changed = [edited(r) if i % 10 == 0 else r for i, r in enumerate(records)]
+    count = sum(1 for i in range(n) if i % 10 == 0)
+    with_changes, versions, changes = time_ingest(pages_of(changed), url, "full")
+    if versions != count:
+        raise RuntimeError(f"{versions} new versions for {count} changed records")
+    return ChangeFigures(n, count, first, unchanged, with_changes, versions, changes)

@@ -1,6 +1,6 @@
 """Requests and bytes per refresh against the fake API on 127.0.0.1, and a naive client.
 
-K cited studies plus one related search of H hits, all SYNTHETIC copies of real records (see
+K cited studies plus one related search of H hits, all SYNTHETIC records at the registry mix (see
 bench/synthetic.py). The real `services.refresh` runs three times with `[api] base_url` at the fake
 API and no pacing: the first refresh, a refresh in which nothing changed (incremental), and the
 periodic full re-check (`--full`, every `full_every_days`) in which nothing changed either. The
@@ -17,7 +17,7 @@ from typing import Any
 
 import requests
 
-from bench.synthetic import CITED_PREFIX, SEARCH_PREFIX, synthetic_records
+from bench.synthetic import CITED_PREFIX, SEARCH_PREFIX, registry_records
 from tests.fakeapi import FakeApi
 from trialwatch.config import load_config
 from trialwatch.services import pipeline as services
@@ -102,8 +102,8 @@ def naive_refresh(api: FakeApi, ids: list[str]) -> Traffic:
 
 
 def run(k: int, h: int, workdir: Path) -> RequestFigures:
-    cited = synthetic_records(k, CITED_PREFIX)
-    hits = synthetic_records(h, SEARCH_PREFIX)
+    cited = registry_records(k, CITED_PREFIX)
+    hits = registry_records(h, SEARCH_PREFIX)
     with FakeApi(cited + hits) as api:
         api.set_search(SEARCH, [_nct(r) for r in hits])
         config = load_config(write_config(workdir, api.url, [_nct(r) for r in cited]))

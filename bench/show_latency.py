@@ -2,8 +2,8 @@
 
 The floor is `python -c "import sqlalchemy.orm, click"`: no lookup can start faster. Both run as
 fresh processes, alternately, several times; medians are compared. `show` runs on the store the
-offline demo builds (real recorded records) and, when given, on the ingest benchmark's store of
-SYNTHETIC copies.
+offline demo builds (real recorded records) and, when given, on the store of the largest first
+refresh (SYNTHETIC copies at the registry's size distribution).
 """
 
 from __future__ import annotations

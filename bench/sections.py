@@ -76,9 +76,12 @@ def ingest(w: Writeup, mixes: list[MixFigures], change: ChangeFigures) -> None:
         f"ingest per record: {c.run_ratio:.2f}x.",
         "",
     )
+    resolved = c.with_changes.cpu > c.unchanged.cpu  # else the difference is below the noise
     w.goal("change path: a changed record ÷ a first-ingest record (10% of records changed)",
-           "≤ 1.5x", f"{c.ratio:.2f}x (whole run {c.run_ratio:.2f}x)", c.ratio <= CHANGE_GOAL,
-           "time")  # fmt: skip
+           "≤ 1.5x",
+           f"{c.ratio:.2f}x (whole run {c.run_ratio:.2f}x)" if resolved
+           else f"below the noise (whole run {c.run_ratio:.2f}x)",
+           c.ratio <= CHANGE_GOAL if resolved else None, "time")  # fmt: skip
 
 
 def search(w: Writeup, s: SearchRuns) -> None:

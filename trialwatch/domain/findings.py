@@ -81,7 +81,7 @@ class OutcomeFindings(AsDict):
     note: str  # what the reader should know about this outcome's analyses
 
 
-def _number(value: str | None) -> Decimal | None:
+def registered_number(value: str | None) -> Decimal | None:
     """A registered limit as a number, only when it is plainly one ('0.72', '-2.1')."""
     if value is None:
         return None
@@ -116,7 +116,7 @@ def no_effect_check(
     scale = scale_of(param_type)
     if scale is None:
         return None
-    lower, upper = _number(ci_lower), _number(ci_upper)
+    lower, upper = registered_number(ci_lower), registered_number(ci_upper)
     if ci_sides == "ONE_SIDED" and (lower is None) != (upper is None):
         pass  # one open end
     elif lower is None or upper is None:

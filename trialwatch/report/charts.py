@@ -27,6 +27,7 @@ _RC: Any = {
     "font.size": FONT_SIZE,
     "legend.fontsize": FONT_SIZE,
     "legend.title_fontsize": FONT_SIZE,
+    "text.parse_math": False,  # registry text may hold "$": it is text, never TeX
 }
 
 
@@ -111,3 +112,27 @@ def _tidy(ax: Any, grid: str) -> None:
         ax.spines[side].set_visible(False)
     ax.grid(axis=grid, alpha=0.3)
     ax.set_axisbelow(True)
+
+
+def registered_estimates(
+    groups: list[tuple[str, list[tuple[str, float, float, float]]]], null: dict[str, float]
+) -> str:
+    """Dot and interval per registered analysis, one panel per effect-measure type, each on its
+    own axis with its no-effect line. `groups`: (type, [(label, estimate, lower, upper)]);
+    `null`: type -> the value meaning no difference. Nothing is pooled or summarised."""
+    rows = sum(len(items) for _, items in groups)
+    with _rc():
+        fig = _figure(8.0, 0.32 * rows + 0.9 * len(groups) + 0.4)
+        heights = [len(items) + 1.5 for _, items in groups]
+        axes = fig.subplots(len(groups), 1, gridspec_kw={"height_ratios": heights}, squeeze=False)
+        for ax, (kind, items) in zip(axes[:, 0], groups, strict=True):
+            ys = list(range(len(items)))
+            for y, (_label, estimate, lower, upper) in zip(ys, items, strict=True):
+                ax.plot([lower, upper], [y, y], color=PALETTE[0], linewidth=1.6)
+                ax.plot([estimate], [y], marker="o", color=PALETTE[0], markersize=5)
+            ax.axvline(null[kind], color=PALETTE[5], linestyle="--", linewidth=1)
+            ax.set_yticks(ys, [label for label, *_ in items])
+            ax.set_ylim(len(items) - 0.5, -0.5)
+            ax.set_title(f"{kind} (dashed line: {null[kind]:g}, no difference)", loc="left")
+            _tidy(ax, grid="x")
+        return _svg(fig, "Registered primary analyses: estimate and confidence interval per study")

@@ -6,7 +6,7 @@ stored record version, named with its `versionHolder` and trialwatch version num
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -18,6 +18,7 @@ from trialwatch.domain.change import LoggedChange
 from trialwatch.domain.health import Freshness, freshness
 from trialwatch.domain.pages import STUDY_PAGE, search_page_names
 from trialwatch.report import evidence
+from trialwatch.report.related import RelatedEvidence, related_evidence
 from trialwatch.report.study import CitedStudy, VersionInfo, cited_study
 from trialwatch.store import engine as store
 from trialwatch.store.changelog import logged
@@ -51,6 +52,7 @@ class SearchReport:
     last_success_at: datetime | None
     evidence: evidence.SearchEvidence
     changes_since_previous: list[LoggedChange]
+    related: RelatedEvidence | None = None  # None: not read from a store (fixed inputs)
 
 
 @dataclass(frozen=True)
@@ -90,7 +92,8 @@ def build_context(
     studies = [_cited(session, cited, new_changes, recent, now.date()) for cited in config.studies]
     pages = search_page_names(s.name for s in config.searches)
     searches = [
-        _search(session, search, pages[search.name], new_changes) for search in config.searches
+        _search(session, search, pages[search.name], new_changes, now.date())
+        for search in config.searches
     ]
     cited_ids = set(config.cited_ids)
     return ReportContext(
@@ -144,7 +147,11 @@ def _cited(
 
 
 def _search(
-    session: Session, search: SearchConfig, filename: str, new_changes: list[LoggedChange]
+    session: Session,
+    search: SearchConfig,
+    filename: str,
+    new_changes: list[LoggedChange],
+    today: date,
 ) -> SearchReport:
     state = session.get(SearchState, search.name)
     columns = [getattr(Study, c) for c in evidence.COLUMNS]
@@ -153,7 +160,7 @@ def _search(
         .join(SearchHit, SearchHit.nct_id == Study.nct_id)
         .where(SearchHit.search_name == search.name, SearchHit.present)
     ).mappings()
-    return search_report(
+    report = search_report(
         search,
         filename,
         [dict(r) for r in rows],
@@ -162,6 +169,7 @@ def _search(
         capped=bool(state.capped) if state else False,
         last_success_at=state.last_success_at if state else None,
     )
+    return replace(report, related=related_evidence(session, search.name, today))
 
 
 def search_report(

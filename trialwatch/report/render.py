@@ -55,7 +55,8 @@ def render_search(ctx: ReportContext, search: SearchReport) -> str:
     parts = list_pages(search, LIST_ROWS)
     return _render(
         "report_search.html", ctx=ctx, search=search, charts=search_figures(search),
-        page_title=_title(search), listing=parts[0], parts=parts,
+        forest_svg=forest_figure(search), page_title=_title(search), listing=parts[0],
+        parts=parts,
     )  # fmt: skip
 
 
@@ -98,6 +99,29 @@ def list_pages(search: SearchReport, per_page: int) -> list[ListPage]:
         pages.append(ListPage(name, number, first, first + count - 1, groups))
         first += count
     return pages
+
+
+def forest_figure(search: SearchReport) -> Markup:
+    """The related trials' registered primary analyses as dots and intervals (our drawing)."""
+    related = search.related
+    if related is None or not related.forest:
+        return Markup("")
+    groups, null = [], {}
+    for kind, rows in related.forest_groups:
+        items = [
+            (_label(r.nct_id, r.outcome, r.time_frame), float(r.estimate), float(r.lower),
+             float(r.upper))
+            for r in rows
+        ]  # fmt: skip
+        groups.append((kind, items))
+        null[kind] = float(rows[0].no_effect)
+    return Markup(charts.registered_estimates(groups, null))  # noqa: S704
+
+
+def _label(nct_id: str, outcome: str, time_frame: str | None, width: int = 70) -> str:
+    text = f"{nct_id} · {outcome}" + (f" · {time_frame}" if time_frame else "")
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 @dataclass(frozen=True)

@@ -83,11 +83,14 @@ def search(
 @click.option(
     "--what", required=True,
     type=click.Choice(
-        ["studies", "outcomes", "analyses", "baseline", "adverse-events", "changes", "search-hits"]
+        ["studies", "outcomes", "analyses", "baseline", "adverse-events", "changes", "search-hits",
+         "related-results"]
     ),
     help="studies; outcomes (one row per arm and measurement); analyses (one row per registered "
     "analysis); baseline (one row per arm and baseline value); adverse-events (one row per "
-    "arm and event, never pooled); changes; search-hits (one row per study in a search).",
+    "arm and event, never pooled); changes; search-hits (one row per study in a search); "
+    "related-results (one row per search, study with posted results, primary outcome and "
+    "analysis).",
 )  # fmt: skip
 @click.option(
     "--format", "fmt", type=click.Choice(["csv", "xlsx", "json"], case_sensitive=False),

@@ -184,3 +184,49 @@ def forest_rows(trial: RelatedTrial, record: dict[str, Any]) -> list[ForestRow]:
                 )
             )
     return rows
+
+
+def export_rows(record: dict[str, Any]) -> list[dict[str, Any]]:
+    """`export --what related-results`: one row per primary outcome and registered analysis
+    (one row with the per-arm values when an outcome has none); every value as registered,
+    except the one column trialwatch works out, which says so in its name."""
+    trial = related_trial(record)
+    outcomes = [o for o in parse_outcomes(record) if o.type == "PRIMARY"]
+    rows: list[dict[str, Any]] = []
+    for outcome, shown in zip(outcomes, trial.outcomes, strict=True):
+        base = {
+            "NCT ID": trial.nct_id,
+            "Record version": trial.version_holder,
+            "Phase": trial.phase,
+            "Design": trial.design,
+            "Primary outcome": outcome.title,
+            "Time frame": outcome.time_frame,
+            "Number analysed": "; ".join(f"{arm}: {n}" for arm, n in shown.analysed) or None,
+        }
+        for analysis, finding in zip(outcome.analyses, shown.findings, strict=True):
+            rows.append(
+                base
+                | {
+                    "Groups compared": finding.comparison,
+                    "Method": analysis.method,
+                    "Estimate type": analysis.param_type,
+                    "Estimate": analysis.param_value,
+                    "CI level (%)": analysis.ci_pct,
+                    "CI sides": analysis.ci_sides,
+                    "CI lower": analysis.ci_lower,
+                    "CI upper": analysis.ci_upper,
+                    "p-value": analysis.p_value,
+                    "Interval includes no difference (worked out by trialwatch)": (
+                        None if finding.no_effect is None else finding.no_effect.includes
+                    ),
+                    "Per-arm values (no analysis registered)": None,
+                }
+            )
+        if not outcome.analyses:
+            values = "; ".join(
+                f"{v.arm}{f' [{v.row}]' if v.row else ''}: {v.value}"
+                + (f" ({v.spread})" if v.spread else "")
+                for v in shown.arm_values
+            )
+            rows.append(base | {"Per-arm values (no analysis registered)": values or None})
+    return rows

@@ -162,6 +162,22 @@ def _search_hit_rows(session: Session) -> Iterator[dict[str, Any]]:
         }
 
 
+def _related_result_rows(session: Session) -> Iterator[dict[str, Any]]:
+    """Each related search's members with posted results and a stored full record."""
+    from trialwatch.domain.related import export_rows
+
+    rows = session.execute(
+        select(SearchHit.search_name, Study.nct_id, RecordVersion.raw)
+        .join(Study, Study.nct_id == SearchHit.nct_id)
+        .join(RecordVersion, RecordVersion.id == Study.current_version_id)
+        .where(SearchHit.present, Study.has_results.is_(True), RecordVersion.scope == "full")
+        .order_by(SearchHit.search_name, Study.nct_id)
+    )
+    for search, _nct, raw in rows:
+        if isinstance(raw, dict):
+            yield from ({"Search": search} | row for row in export_rows(raw))
+
+
 WHAT: dict[str, Callable[[Session], Iterator[dict[str, Any]]]] = {
     "studies": _study_rows,
     "outcomes": _outcome_rows,
@@ -170,6 +186,7 @@ WHAT: dict[str, Callable[[Session], Iterator[dict[str, Any]]]] = {
     "adverse-events": _adverse_event_rows,
     "changes": _change_rows,
     "search-hits": _search_hit_rows,
+    "related-results": _related_result_rows,
 }
 
 
@@ -182,6 +199,7 @@ EMPTY_COLUMNS = {
     "adverse-events": ["NCT ID", "Serious", "Event", "Arm", "Participants affected"],
     "changes": ["Detected (UTC)", "NCT ID", "Field", "Old value", "New value", "Severity"],
     "search-hits": ["Search", "NCT ID", "Brief title", "In the search now"],
+    "related-results": ["Search", "NCT ID", "Primary outcome", "Groups compared", "Estimate"],
 }
 
 

@@ -37,6 +37,7 @@ WaitSeconds = Annotated[int, Meta(ge=0, le=86400)]
 Port = Annotated[int, Meta(ge=1, le=65535, description="between 1 and 65535")]
 Entries = Annotated[int, Meta(ge=1, le=100_000)]
 StudyCap = Annotated[int, Meta(ge=1, le=10_000_000)]
+FullCap = Annotated[int, Meta(ge=0, le=100_000)]
 StaleDays = Annotated[float, Meta(gt=0, le=3650)]
 Streak = Annotated[int, Meta(ge=1, le=1000)]
 
@@ -129,6 +130,8 @@ class SearchConfig(Table, frozen=True):
     # numbers are allowed and kept as text: they are query parameters
     params: dict[str, str] = {}
     max_studies: StudyCap = 10000
+    # trials with posted results fetched in full per search (their results shown side by side)
+    max_full_records: FullCap = 500
 
 
 class Document(Table, frozen=True):

@@ -1,0 +1,67 @@
+"""Which related-search hits a refresh fetches in full: those whose summary says results are
+posted, when no full record of them is stored or their last-update date moved since it was.
+
+So a search page can set what related trials found beside the cited ones. Bounded per search by
+`max_full_records` (reported when hit); a refresh in which nothing moved asks for nothing here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from trialwatch.ctgov.client import CtgovClient
+
+# 20 records with results are a few MB at most (a full record with results is 30-400 KB)
+FULL_BATCH = 20
+
+
+@dataclass(frozen=True)
+class FullFetchPlan:
+    to_fetch: list[str]  # in id order
+    left_out: int  # due, but beyond max_full_records
+
+
+def with_results(summaries: Iterable[Mapping[str, Any]]) -> dict[str, str | None]:
+    """NCT id -> last-update date of each search summary that says results are posted."""
+    found: dict[str, str | None] = {}
+    for record in summaries:
+        protocol = record.get("protocolSection")
+        if record.get("hasResults") is not True or not isinstance(protocol, dict):
+            continue
+        ident = protocol.get("identificationModule") or {}
+        status = protocol.get("statusModule") or {}
+        nct = ident.get("nctId") if isinstance(ident, dict) else None
+        posted = (status.get("lastUpdatePostDateStruct") or {}) if isinstance(status, dict) else {}
+        if isinstance(nct, str):
+            date = posted.get("date") if isinstance(posted, dict) else None
+            found[nct] = date if isinstance(date, str) else None
+    return found
+
+
+def plan_full_fetch(
+    candidates: Mapping[str, str | None],
+    stored: Mapping[str, tuple[str | None, str]],
+    *,
+    cap: int,
+    skip: Iterable[str] = (),
+) -> FullFetchPlan:
+    """`stored`: id -> (last-update date, scope) of its newest stored version; `skip`: ids
+    fetched in full anyway (the cited studies)."""
+    skipped = set(skip)
+
+    def due(nct: str, updated: str | None) -> bool:
+        last_update, scope = stored.get(nct, (None, ""))
+        return nct not in skipped and (scope != "full" or last_update != updated)
+
+    due_ids = sorted(nct for nct, updated in candidates.items() if due(nct, updated))
+    return FullFetchPlan(due_ids[:cap], max(0, len(due_ids) - cap))
+
+
+def fetch_full(
+    client: CtgovClient, ids: list[str], sink: Callable[[list[dict[str, Any]]], Any]
+) -> None:
+    """Full records of `ids`, `FULL_BATCH` per request, each page handed to `sink`."""
+    for start in range(0, len(ids), FULL_BATCH):
+        client.fetch_ids(ids[start : start + FULL_BATCH], sink=sink)

@@ -130,7 +130,7 @@ def registered_estimates(
             for y, (_label, estimate, lower, upper) in zip(ys, items, strict=True):
                 ax.plot([lower, upper], [y, y], color=PALETTE[0], linewidth=1.6)
                 ax.plot([estimate], [y], marker="o", color=PALETTE[0], markersize=5)
-            ax.axvline(null[kind], color=PALETTE[5], linestyle="--", linewidth=1)
+            ax.axvline(null[kind], color=PALETTE[7], linestyle="--", linewidth=1)
             ax.set_yticks(ys, [label for label, *_ in items])
             ax.set_ylim(len(items) - 0.5, -0.5)
             ax.set_title(f"{kind} (dashed line: {null[kind]:g}, no difference)", loc="left")

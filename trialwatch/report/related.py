@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from trialwatch.domain.fdaaa import ReportingStatus, coverage, reporting_status
+from trialwatch.domain.fdaaa import ReportingStatus, registry_facts, reporting_status
 from trialwatch.domain.related import ForestRow, RelatedTrial, forest_rows, related_trial
 from trialwatch.domain.wording import phase_words
 from trialwatch.store.models import RecordVersion, SearchHit, Study
@@ -83,7 +83,7 @@ def related_from_rows(members: list[tuple[Study, Any, str | None]], today: date)
             else:
                 awaiting.append(study.nct_id)
             continue
-        other = _other(study, today)
+        other = _other(study, raw, today)
         status = study.overall_status or ""
         key = (
             "done" if status == "COMPLETED"
@@ -103,23 +103,12 @@ def related_from_rows(members: list[tuple[Study, Any, str | None]], today: date)
     )
 
 
-def _other(study: Study, today: date) -> OtherTrial:
+def _other(study: Study, raw: Any, today: date) -> OtherTrial:
     reporting = None
     if study.overall_status == "COMPLETED":
-        covered = coverage(
-            study_type=study.study_type,
-            phases=tuple(study.phases or ()),
-            overall_status=study.overall_status,
-            fda_regulated=None,  # not in the search summary: coverage says "likely" or "unknown"
-        )
-        reporting = reporting_status(
-            study.primary_completion_date,
-            study.primary_completion_date_type,
-            study.results_first_posted,
-            certificate_of_delay=False,
-            today=today,
-            covered=covered,
-        )
+        # from the stored version (often the search summary): a field it lacks makes the
+        # status say "if covered", never guess
+        reporting = reporting_status(registry_facts(raw), today=today)
     return OtherTrial(
         nct_id=study.nct_id,
         title=study.brief_title,

@@ -197,7 +197,9 @@ def _write_search(
     session: Session, job: RefreshJob, fetched: SearchFetched, cited: frozenset[str]
 ) -> None:
     search, state, now, result = fetched.search, fetched.state, job.now, job.result
-    _ingest(session, job, fetched.section, scope="summary", protected=cited)
+    _ingest(session, job, fetched.section, scope="summary", protected=cited | fetched.full_ids)
+    if fetched.full_section is not None:
+        _ingest(session, job, fetched.full_section, scope="full")
     delta = update_membership(
         session, search.name, fetched.ids, now=now, run_id=result.run_id,
         complete=fetched.complete and not fetched.capped, baseline=fetched.redefined,

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from trialwatch.config import Config, SearchConfig
 from trialwatch.ctgov.client import PROBE_FIELDS, SUMMARY_FIELDS, CtgovClient, IdFetch
 from trialwatch.domain.records import canonical_json
+from trialwatch.services.related_fetch import fetch_results, with_results
 from trialwatch.services.spool import Section, Spool
 from trialwatch.store import bulk
 from trialwatch.store import engine as store
@@ -83,6 +84,8 @@ class SearchFetched:
     received: int
     total_count: int | None
     capped: bool
+    full_section: Section | None = None  # hits with posted results, fetched in full
+    full_ids: frozenset[str] = frozenset()  # hits kept at full scope: their summary is no version
 
 
 def fetch(
@@ -174,7 +177,10 @@ def _fetch_search(
     section = job.spool.section()
     ids: list[str] = []  # only ids ingest accepts (a malformed one is skipped with a note)
 
+    results_posted: dict[str, str | None] = {}
+
     def sink(studies: list[dict[str, Any]]) -> None:
+        results_posted.update(with_results(s for s in studies if _nct(s) not in cited))
         # a cited study's summary is not a version: not spooled, still a member
         ids.extend(n for n in job.spool.add([s for s in studies if _nct(s) not in cited]))
         ids.extend(n for s in studies if (n := _nct(s)) in cited)
@@ -185,9 +191,14 @@ def _fetch_search(
     _search_notes(result, search, fetched.received, fetched.total_count, fetched.capped)
     result.notes += [f"WARNING search {search.name!r}: {p}" for p in fetched.problems]
     result.studies_fetched += fetched.received
+    full_section, full_ids = fetch_results(
+        sessions, job.client, job.spool, search, results_posted, result.notes
+    )
+    if full_section is not None:
+        result.studies_fetched += full_section.count + full_section.skipped
     return SearchFetched(
         search, state, complete, redefined, section, ids,
-        fetched.received, fetched.total_count, fetched.capped,
+        fetched.received, fetched.total_count, fetched.capped, full_section, full_ids,
     )  # fmt: skip
 
 

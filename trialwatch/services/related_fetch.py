@@ -11,7 +11,12 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy.orm import Session, sessionmaker
+
+from trialwatch.config import SearchConfig
 from trialwatch.ctgov.client import CtgovClient
+from trialwatch.services.spool import Section, Spool
+from trialwatch.store import bulk
 
 # 20 records with results are a few MB at most (a full record with results is 30-400 KB)
 FULL_BATCH = 20
@@ -65,3 +70,32 @@ def fetch_full(
     """Full records of `ids`, `FULL_BATCH` per request, each page handed to `sink`."""
     for start in range(0, len(ids), FULL_BATCH):
         client.fetch_ids(ids[start : start + FULL_BATCH], sink=sink)
+
+
+def fetch_results(
+    sessions: sessionmaker[Session],
+    client: CtgovClient,
+    spool: Spool,
+    search: SearchConfig,
+    candidates: Mapping[str, str | None],
+    notes: list[str],
+) -> tuple[Section | None, frozenset[str]]:
+    """Fetch what is due of `candidates` into a spool section of its own; returns it (None when
+    nothing was due) and every candidate kept at full scope (stored so, or fetched now)."""
+    if not candidates:
+        return None, frozenset()
+    with sessions() as session:
+        stored = bulk.stored_update_dates(session, candidates)
+    plan = plan_full_fetch(candidates, stored, cap=search.max_full_records)
+    if plan.left_out:
+        notes.append(
+            f"WARNING search {search.name!r}: {plan.left_out} trials with posted results were "
+            f"not fetched in full (max_full_records={search.max_full_records}); raise it to "
+            "show them beside the others"
+        )
+    kept = frozenset(n for n in candidates if stored.get(n, (None, ""))[1] == "full")
+    if not plan.to_fetch:
+        return None, kept
+    section = spool.section()
+    fetch_full(client, plan.to_fetch, spool.add)
+    return section, kept | frozenset(plan.to_fetch)

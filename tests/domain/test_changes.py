@@ -95,4 +95,8 @@ def test_partial_dates():
     assert str(to_date("2012-02")) == "2012-02-01"
     assert str(to_date("2012-02", month_end=True)) == "2012-02-29"
     assert str(to_date("2012", month_end=True)) == "2012-12-31"
+    assert str(to_date("2013-02", month_end=True)) == "2013-02-28"
+    assert str(to_date("2012-04", month_end=True)) == "2012-04-30"
+    assert str(to_date("2012-12", month_end=True)) == "2012-12-31"
+    assert str(to_date("2012-04-07", month_end=True)) == "2012-04-07"
     assert to_date("2012-13") is None and to_date(None) is None

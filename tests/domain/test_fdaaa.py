@@ -53,6 +53,9 @@ def test_partial_dates_count_as_the_last_day(registry_date: str | None, expected
 
 def test_add_years_on_29_february() -> None:
     assert add_years(date(2020, 2, 29), 1) == date(2021, 2, 28)
+    assert add_years(date(2020, 2, 29), 4) == date(2024, 2, 29)  # leap to leap keeps the day
+    assert add_years(date(2019, 12, 31), 3) == date(2022, 12, 31)
+    assert add_years(date(2021, 3, 1), 1) == date(2022, 3, 1)
 
 
 def at(facts: RegistryFacts, today: date) -> str:

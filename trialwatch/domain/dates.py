@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import calendar
 from datetime import date
+
+from dateutil.relativedelta import relativedelta
 
 
 def date_precision(date: str | None) -> str | None:
@@ -31,8 +32,8 @@ def to_date(value: str | None, *, month_end: bool = False) -> date | None:
         if len(parts) == 1:
             return date(parts[0], 12, 31) if month_end else date(parts[0], 1, 1)
         if len(parts) == 2:
-            last = calendar.monthrange(parts[0], parts[1])[1]
-            return date(parts[0], parts[1], last if month_end else 1)
+            first = date(parts[0], parts[1], 1)
+            return first + relativedelta(day=31) if month_end else first  # day=31: the last
         return date(parts[0], parts[1], parts[2])
     except (ValueError, TypeError):
         return None

@@ -17,10 +17,11 @@ Pure: `today` is passed in.
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
+
+from dateutil.relativedelta import relativedelta
 
 from trialwatch.domain.dates import date_precision
 
@@ -177,7 +178,7 @@ def last_day(registry_date: str | None) -> date | None:
     if precision == "year":
         return date(parts[0], 12, 31)
     if precision == "month":
-        return date(parts[0], parts[1], calendar.monthrange(parts[0], parts[1])[1])
+        return date(parts[0], parts[1], 1) + relativedelta(day=31)  # day=31: the month's last
     try:
         return date(parts[0], parts[1], parts[2])
     except ValueError:
@@ -186,10 +187,7 @@ def last_day(registry_date: str | None) -> date | None:
 
 def add_years(day: date, years: int) -> date:
     """Same calendar day `years` later; 29 February becomes 28 February."""
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:
-        return day.replace(year=day.year + years, day=28)
+    return day + relativedelta(years=years)
 
 
 def reporting_status(facts: RegistryFacts, *, today: date) -> ReportingStatus:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from trialwatch.domain.ids import normalize_nct_id, split_valid
+from trialwatch.domain.ids import normalize_nct_id
 from trialwatch.errors import InvalidNctId
 
 
@@ -27,9 +27,3 @@ def test_rejects_malformed(raw):
     """Short ids are refused: a dropped digit is likelier than a shorthand for zero padding."""
     with pytest.raises(InvalidNctId, match="not an NCT id"):
         normalize_nct_id(raw)
-
-
-def test_split_valid_keeps_order_and_reports_bad_ones():
-    valid, bad = split_valid(["nct01558063", "junk", "NCT00088699", " NCT01558063"])
-    assert valid == ["NCT01558063", "NCT00088699"]
-    assert list(bad) == ["junk"]

@@ -66,7 +66,7 @@ def test_participant_flow_per_group_per_period() -> None:
     assert [(c.group_id, c.value) for c in started.counts] == [
         ("FG000", "158"), ("FG001", "159"), ("FG002", "0"),
     ]  # fmt: skip
-    assert flow.group_title("FG001") == "CZP 200 mg Q2W"
+    assert [g.title for g in flow.groups if g.id == "FG001"] == ["CZP 200 mg Q2W"]
     reasons = flow.periods[0].drop_withdraws
     assert reasons[0].type == "Adverse Event"
     assert [c.value for c in reasons[0].counts] == ["6", "3", "0"]

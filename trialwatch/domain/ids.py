@@ -26,20 +26,3 @@ def normalize_nct_id(raw: object) -> str:
             "for example NCT01558063"
         )
     return text
-
-
-def split_valid(raw_ids: list[str]) -> tuple[list[str], dict[str, str]]:
-    """Normalise many ids: (valid ids in order without duplicates, {bad input: reason})."""
-    valid: list[str] = []
-    bad: dict[str, str] = {}
-    seen: set[str] = set()
-    for raw in raw_ids:
-        try:
-            nct = normalize_nct_id(raw)
-        except InvalidNctId as exc:
-            bad[str(raw)] = str(exc)
-            continue
-        if nct not in seen:
-            seen.add(nct)
-            valid.append(nct)
-    return valid, bad

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import requests
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from trialwatch.config import Config
@@ -42,10 +43,11 @@ def make_client(config: Config, session: requests.Session | None = None) -> Ctgo
 
 
 @contextmanager
-def open_sessions(config: Config) -> Iterator[sessionmaker[Session]]:
+def open_sessions(config: Config) -> Iterator[tuple[Engine, sessionmaker[Session]]]:
+    """The store's engine (for its lock) and a session factory bound to it."""
     engine = store.open_store(config.database_url, config_path=str(config.path))
     try:
-        yield store.session_factory(engine)
+        yield engine, store.session_factory(engine)
     finally:
         engine.dispose()
 
@@ -60,8 +62,7 @@ def refresh(
 ) -> RefreshResult:
     """Fetch, store and log what changed; one refresh at a time per database."""
     client = client or make_client(config)
-    with open_sessions(config) as sessions:
-        engine = sessions.kw["bind"]
+    with open_sessions(config) as (engine, sessions):
         with refresh_lock(engine, wait=lock_wait) as lock_connection:
             try:
                 result = run_refresh(
@@ -104,8 +105,8 @@ def deliver_alerts(config: Config, sessions: sessionmaker[Session]) -> AlertOutc
 
 def send_alerts(config: Config, *, lock_wait: float = 0.0) -> AlertOutcome:
     """Write the feed and send what is pending now, outside a refresh (`trialwatch alerts`)."""
-    with open_sessions(config) as sessions:
-        with refresh_lock(sessions.kw["bind"], wait=lock_wait):  # never two digests at once
+    with open_sessions(config) as (engine, sessions):
+        with refresh_lock(engine, wait=lock_wait):  # never two digests at once
             return deliver_alerts(config, sessions)
 
 
@@ -189,7 +190,7 @@ def render_report(config: Config, *, now: datetime | None = None, again: bool = 
     check_report_dir(config)
     now = now or utcnow()
     directory = config.report_dir
-    with open_sessions(config) as sessions:
+    with open_sessions(config) as (_engine, sessions):
         with sessions() as session:
             has_report = store.last_report(session) is not None
             context = build_context(session, config, now, again=again and has_report)
@@ -224,7 +225,7 @@ def render_report(config: Config, *, now: datetime | None = None, again: bool = 
 
 def last_successful_refresh(config: Config) -> datetime | None:
     """When the last refresh that succeeded started (None if none has)."""
-    with open_sessions(config) as sessions, sessions() as session:
+    with open_sessions(config) as (_engine, sessions), sessions() as session:
         run = store.last_successful_run(session)
         return run.started_at if run is not None else None
 
@@ -259,8 +260,8 @@ def fetch_study(
     if record is None:
         raise NotFound(f"{nct_id} was not found in the registry (ClinicalTrials.gov).")
     note = f"{nct_id} is an alias of {actual}" if actual != nct_id else None
-    with open_sessions(config) as sessions:
-        with refresh_lock(sessions.kw["bind"], wait=lock_wait), sessions.begin() as session:
+    with open_sessions(config) as (engine, sessions):
+        with refresh_lock(engine, wait=lock_wait), sessions.begin() as session:
             stats = ingest_records(session, [record], scope="full", now=utcnow(), run_id=None)
     return LiveFetch(actual, note, stats.new_versions > 0, stats.changes)
 

@@ -6,6 +6,7 @@ Functions here take a Session and plain values; they never call the API.
 from __future__ import annotations
 
 import json
+import weakref
 from collections.abc import Collection, Sequence
 from typing import Any
 
@@ -35,11 +36,16 @@ def _json_dumps(value: Any) -> str:
     return value if isinstance(value, RawJson) else json.dumps(value)
 
 
+# Engines made by `make_engine`, whose JSON serializer stores a RawJson as it is.
+_RAW_JSON_ENGINES: weakref.WeakSet[Engine] = weakref.WeakSet()
+
+
 def raw_json(session: Session, canonical: str) -> Any:
     """The value for a JSON column: `canonical` (the record's JSON) when the engine stores it as
     is, else the decoded value (an engine not made by `make_engine` would store a string)."""
-    serializer = getattr(session.get_bind().dialect, "_json_serializer", None)
-    return RawJson(canonical) if serializer is _json_dumps else loads_json(canonical)
+    bind = session.get_bind()
+    engine = bind if isinstance(bind, Engine) else bind.engine
+    return RawJson(canonical) if engine in _RAW_JSON_ENGINES else loads_json(canonical)
 
 
 def make_engine(url: str) -> Engine:
@@ -51,6 +57,7 @@ def make_engine(url: str) -> Engine:
             json_serializer=_json_dumps,
             json_deserializer=loads_json,
         )
+        _RAW_JSON_ENGINES.add(engine)
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -61,9 +68,11 @@ def make_engine(url: str) -> Engine:
             cursor.close()
 
         return engine
-    return create_engine(
+    engine = create_engine(
         url, pool_pre_ping=True, json_serializer=_json_dumps, json_deserializer=loads_json
     )
+    _RAW_JSON_ENGINES.add(engine)
+    return engine
 
 
 def open_store(url: str, *, create: bool = True, config_path: str | None = None) -> Engine:

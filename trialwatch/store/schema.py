@@ -122,13 +122,6 @@ def alembic_config(conn: Connection | None = None) -> AlembicConfig:
     return config
 
 
-def head_revision() -> str:
-    head = head_revision_or_none()
-    if head is None:
-        raise StoreError("trialwatch's migration scripts are missing (reinstall trialwatch)")
-    return head
-
-
 def _known_revisions() -> set[str]:
     from alembic.script import ScriptDirectory
 

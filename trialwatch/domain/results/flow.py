@@ -10,7 +10,6 @@ from trialwatch.domain.results.read import (
     AsDict,
     Group,
     GroupValue,
-    group_title,
     group_values,
     groups,
     obj,
@@ -46,9 +45,6 @@ class ParticipantFlow(AsDict):
     recruitment_details: str | None
     pre_assignment_details: str | None
     type_units_analyzed: str | None = None  # counted besides people: "Clinics", "Eyes"
-
-    def group_title(self, group_id: str) -> str:
-        return group_title(self.groups, group_id)
 
 
 def _period(p: dict[str, Any]) -> FlowPeriod:

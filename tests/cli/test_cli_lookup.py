@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import json
 import subprocess
 import sys
@@ -11,7 +10,7 @@ from pathlib import Path
 import click
 import pytest
 
-from tests.conftest import study
+from tests.conftest import API, page, study
 from tests.staff_store import populate, run
 from trialwatch.cli.main import cli
 from trialwatch.config import load_config
@@ -53,7 +52,6 @@ def test_show_text_lists_outcomes_and_latest_changes(ctgov, make_config):
     config = populate(ctgov, make_config)
     result = run(config, "show", "NCT02552212")
     assert result.exit_code == 0, result.output
-    assert gc.isenabled()  # paused only while the lookup ran
     assert "Start:              2015-09 (ACTUAL)" in result.stdout
     assert "Primary outcomes (11):" in result.stdout
     assert "Placebo (FAS): 7.0" in result.stdout and "p <0.001 (sides not stated" in result.stdout
@@ -233,3 +231,31 @@ def test_show_imports_nothing_heavy(ctgov, make_config):
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
     assert "LOADED []" in done.stderr, done.stderr
     assert "Primary outcomes" in done.stdout
+
+
+def test_since_counts_weeks_as_seven_days():
+    from datetime import UTC, datetime, timedelta
+
+    from trialwatch.cli.lookups import parse_since
+
+    now = datetime(2026, 11, 26, 6, 0, tzinfo=UTC)
+    assert parse_since("2w", now=now) == now - timedelta(days=14)
+    assert parse_since("3d", now=now) == now - timedelta(days=3)
+    assert parse_since("1w", now=now) != parse_since("1d", now=now)
+
+
+def test_show_of_an_alias_shows_the_study_that_lists_it(ctgov, make_config):
+    """SYNTHETIC: the real NCT02552212 record edited to list NCT01111111 among its aliases."""
+    record = study("NCT02552212")
+    record["protocolSection"]["identificationModule"]["nctIdAliases"] = ["NCT01111111"]
+    ctgov.get(f"{API}/studies", json=page(record))
+    config = make_config(studies=["NCT01111111"])
+    services.refresh(load_config(config))
+    result = run(config, "show", "nct01111111", "--json")
+    assert result.exit_code == 0, result.output
+    detail = json.loads(result.stdout)
+    assert detail["nct_id"] == "NCT02552212" and detail["aliases"] == ["NCT01111111"]
+    assert detail["note"] == "NCT01111111 is an alias of NCT02552212"
+    text = run(config, "show", "NCT01111111")
+    assert text.exit_code == 0 and "NCT02552212" in text.stdout
+    assert run(config, "show", "NCT01111112").exit_code == 1  # not an alias of anything

@@ -28,6 +28,7 @@ def test_db_current_and_upgrade_on_a_new_database(tmp_path, empty_url):
     assert before.exit_code == 1
     assert (
         f"has no trialwatch tables yet. Create them with: trialwatch --config {config} db upgrade"
+        in before.stderr
     )
     assert before.stderr.strip().endswith(f"trialwatch --config {config} db upgrade")
 

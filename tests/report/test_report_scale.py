@@ -46,7 +46,9 @@ def test_largest_record_and_ten_thousand_studies() -> None:
     listed = _listed_ids(pages, "search-synthetic-10k")
     assert len(listed) == 10_000 and len(set(listed)) == 10_000  # none dropped, none twice
     assert "10,000 studies" in big_page
-    assert "NCT04267848" in pages["study-NCT04267848.html"]
+    big_text = pages["study-NCT04267848.html"]
+    assert "Testing the Addition of a Type of Drug Called Immunotherapy" in big_text  # its title
+    assert "https://clinicaltrials.gov/study/NCT04267848" in big_text
     assert seconds < 60  # generous: a sanity bound on a shared machine, not a benchmark
 
 

@@ -353,7 +353,15 @@ def test_cron_weekday_field_as_day_names(field, names):
     assert weekday_names(field) == names
 
 
-@pytest.mark.parametrize("field", ["8", "5-2", "x", "*/0"])
-def test_bad_cron_weekday_field_is_refused(field):
-    with pytest.raises(ValueError):
+@pytest.mark.parametrize(
+    ("field", "problem"),
+    [
+        ("8", "weekday '8' is not between 0 and 7"),
+        ("5-2", "weekday range '5-2' runs backwards"),
+        ("x", "weekday 'x' is not a number or a day name"),
+        ("*/0", "weekday step must be at least 1 in '\\*/0'"),
+    ],
+)
+def test_bad_cron_weekday_field_is_refused(field, problem):
+    with pytest.raises(ValueError, match=problem):
         weekday_names(field)

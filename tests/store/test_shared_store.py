@@ -91,17 +91,22 @@ def test_second_refresh_with_wait_runs_after_the_first_without_duplicates(
     second: dict[str, Any] = {}
 
     def waiting() -> None:
-        second["result"] = services.refresh(cfg, full=True, lock_wait=30)
+        second["started_at"] = time.monotonic()
+        try:
+            second["result"] = services.refresh(cfg, full=True, lock_wait=30)
+        except LockBusy as exc:  # what it would raise without --wait
+            second["error"] = exc
         second["done_at"] = time.monotonic()
 
     waiter = threading.Thread(target=waiting)
     waiter.start()
-    time.sleep(0.3)  # long enough for the waiter to be stuck on the lock
-    assert waiter.is_alive()
+    time.sleep(0.3)  # time for the waiter to reach the lock the first refresh holds
+    assert "done_at" not in second  # neither finished nor refused while the lock is held
     released_at = time.monotonic()
     first = held.finish()
     waiter.join(timeout=30)
-    assert second["done_at"] >= released_at  # it waited for the first to finish
+    assert "error" not in second, second.get("error")
+    assert second["started_at"] < released_at <= second["done_at"]  # it waited for the first
     assert first.new_versions == 1 and second["result"].new_versions == 0
     assert query_rows(db_url, "SELECT outcome FROM refresh_runs ORDER BY id") == [("ok",), ("ok",)]
     assert query_rows(db_url, "SELECT count(*) FROM record_versions") == [(1,)]

@@ -15,7 +15,6 @@ import msgspec
 from msgspec import Meta, Struct
 
 from trialwatch.domain import validation
-from trialwatch.domain.cron import parse_cron
 from trialwatch.domain.ids import normalize_nct_id
 from trialwatch.domain.severity import SEVERITIES
 from trialwatch.errors import ConfigError, InvalidNctId
@@ -270,23 +269,13 @@ def _check_database_url(url: str, what: str) -> None:
 
 
 def _check_schedule(schedule: ScheduleConfig, where: str) -> None:
-    """The cron expression and time zone, read as the scheduler will."""
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-    try:
-        ZoneInfo(schedule.timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ConfigError(
-            f"{where}: key 'schedule.timezone': unknown time zone {schedule.timezone!r} "
-            "(use an IANA name such as 'America/Denver')"
-        ) from None
-    try:
-        parse_cron(schedule.cron)
-    except ValueError as exc:
-        raise ConfigError(
-            f"{where}: key 'schedule.cron': not a valid cron expression {schedule.cron!r} "
-            f"(minute hour day month weekday, e.g. '0 6 * * *'): {exc}"
-        ) from None
+    """The time zone and cron expression, read as the scheduler will."""
+    for key, problem in (
+        ("schedule.timezone", validation.timezone_problem(schedule.timezone)),
+        ("schedule.cron", validation.cron_problem(schedule.cron)),
+    ):
+        if problem:
+            raise ConfigError(f"{where}: key '{key}': {problem}")
     if schedule.max_retry_minutes < schedule.retry_minutes:
         raise ConfigError(
             f"{where}: key 'schedule.max_retry_minutes': must be at least retry_minutes"

@@ -15,6 +15,8 @@ from urllib.parse import urlsplit
 
 from msgspec import Meta, Struct
 
+from trialwatch.domain.cron import parse_cron
+
 _SPACE_OR_CONTROL = re.compile(r"[\s\x00-\x1f\x7f]")
 
 
@@ -55,6 +57,29 @@ def numbers_as_text(data: dict[str, Any], array: str, table: str) -> dict[str, A
 
 def _number_as_text(value: Any) -> Any:
     return value if isinstance(value, bool) or not isinstance(value, int | float) else str(value)
+
+
+def timezone_problem(name: str) -> str | None:
+    """What is wrong with an IANA time zone name, or None."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return f"unknown time zone {name!r} (use an IANA name such as 'America/Denver')"
+    return None
+
+
+def cron_problem(expression: str) -> str | None:
+    """What is wrong with a five-field cron expression, or None."""
+    try:
+        parse_cron(expression)
+    except ValueError as exc:
+        return (
+            f"not a valid cron expression {expression!r} "
+            f"(minute hour day month weekday, e.g. '0 6 * * *'): {exc}"
+        )
+    return None
 
 
 def url_problem(url: str) -> str | None:

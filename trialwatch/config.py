@@ -9,12 +9,12 @@ from __future__ import annotations
 import os
 import tomllib
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any, NoReturn
 
 import msgspec
-from msgspec import Meta, Struct
+from msgspec import Struct
 
-from trialwatch.domain import validation
+from trialwatch.domain import bounds, validation
 from trialwatch.domain.ids import normalize_nct_id
 from trialwatch.domain.severity import SEVERITIES
 from trialwatch.errors import ConfigError, InvalidNctId
@@ -23,23 +23,6 @@ DEFAULT_PATH = "config.toml"
 ENV_PATH = "TRIALWATCH_CONFIG"
 ENV_DATABASE_URL = "TRIALWATCH_DATABASE_URL"
 
-# Bounds: nothing below makes sense beyond them, and nan/inf fail every bound.
-Timeout = Annotated[float, Meta(gt=0, le=3600)]  # seconds
-Delay = Annotated[float, Meta(ge=0, le=3600)]  # seconds
-RetryAfter = Annotated[float, Meta(ge=0, le=86400)]  # seconds
-Retries = Annotated[int, Meta(ge=0, le=100)]
-Days = Annotated[int, Meta(ge=0, le=3650)]
-Period = Annotated[int, Meta(ge=1, le=3650)]  # days
-Minutes = Annotated[int, Meta(ge=1, le=10080)]  # up to a week
-GraceSeconds = Annotated[int, Meta(ge=1, le=604800)]  # up to a week
-WaitSeconds = Annotated[int, Meta(ge=0, le=86400)]
-Port = Annotated[int, Meta(ge=1, le=65535, description="between 1 and 65535")]
-Entries = Annotated[int, Meta(ge=1, le=100_000)]
-StudyCap = Annotated[int, Meta(ge=1, le=10_000_000)]
-FullCap = Annotated[int, Meta(ge=0, le=100_000)]
-StaleDays = Annotated[float, Meta(gt=0, le=3650)]
-Streak = Annotated[int, Meta(ge=1, le=1000)]
-
 
 class Table(Struct, frozen=True, forbid_unknown_fields=True):
     """A TOML table: unknown keys are errors, so a typo never passes silently."""
@@ -47,12 +30,12 @@ class Table(Struct, frozen=True, forbid_unknown_fields=True):
 
 class ApiConfig(Table, frozen=True):
     base_url: str = "https://clinicaltrials.gov/api/v2"
-    connect_timeout: Timeout = 10.0
-    read_timeout: Timeout = 60.0
-    min_interval: Delay = 1.0  # seconds between requests: robots.txt asks for Crawl-delay: 1
-    max_retries: Retries = 5
-    backoff_factor: Delay = 1.0
-    max_retry_after: RetryAfter = 120.0  # a longer Retry-After is capped, not obeyed blindly
+    connect_timeout: bounds.Timeout = 10.0
+    read_timeout: bounds.Timeout = 60.0
+    min_interval: bounds.Delay = 1.0  # seconds between requests: robots.txt asks for Crawl-delay: 1
+    max_retries: bounds.Retries = 5
+    backoff_factor: bounds.Delay = 1.0
+    max_retry_after: bounds.RetryAfter = 120.0  # a longer Retry-After is capped, not obeyed blindly
 
 
 class DatabaseConfig(Table, frozen=True):
@@ -62,24 +45,24 @@ class DatabaseConfig(Table, frozen=True):
 class ReportConfig(Table, frozen=True):
     dir: str = "reports"
     title: str = "Clinical trial evidence summary"
-    stale_after_days: StaleDays = 3.0  # older evidence than this gets a banner on every page
+    stale_after_days: bounds.StaleDays = 3.0  # older evidence than this gets a banner on every page
 
 
 class RefreshConfig(Table, frozen=True):
     # an incremental run re-asks this far back: registry dates are US Eastern
-    overlap_days: Days = 2
+    overlap_days: bounds.Days = 2
     # a periodic full re-check catches derived-data edits and studies leaving a search
-    full_every_days: Period = 7
+    full_every_days: bounds.Period = 7
 
 
 class ScheduleConfig(Table, frozen=True):
     cron: str = "0 6 * * *"
     timezone: str = "America/Denver"
-    misfire_grace_seconds: GraceSeconds = 3600
-    retry_minutes: Minutes = 30  # first retry delay after a failed run; doubles up to the max
-    max_retry_minutes: Minutes = 240
+    misfire_grace_seconds: bounds.GraceSeconds = 3600
+    retry_minutes: bounds.Minutes = 30  # first retry after a failure; doubles up to the max
+    max_retry_minutes: bounds.Minutes = 240
     # how long a scheduled run waits for a refresh already running (a manual one) before retrying
-    lock_wait_seconds: WaitSeconds = 600
+    lock_wait_seconds: bounds.WaitSeconds = 600
 
 
 class EmailConfig(Table, frozen=True):
@@ -88,20 +71,21 @@ class EmailConfig(Table, frozen=True):
     host: str
     sender: str
     to: tuple[str, ...]
-    port: Port = 587
+    port: bounds.Port = 587
     starttls: bool = True
     user: str = ""
     password_env: str = "TRIALWATCH_SMTP_PASSWORD"
     min_severity: str | None = None  # None: the same as [alerts] min_severity
-    timeout: Timeout = 30.0
+    timeout: bounds.Timeout = 30.0
 
 
 class AlertsConfig(Table, frozen=True):
     min_severity: str = "notable"
     feed: bool = True
-    feed_entries: Entries = 200  # the feed keeps this many newest entries
+    feed_entries: bounds.Entries = 200  # the feed keeps this many newest entries
     report_url: str = ""  # where the report is published, to make feed and e-mail links absolute
-    failures_before_alert: Streak = 2  # consecutive failed refreshes raising one "failing" alert
+    # consecutive failed refreshes raising one "failing" alert
+    failures_before_alert: bounds.Streak = 2
     email: EmailConfig | None = None
 
     @property
@@ -128,9 +112,9 @@ class SearchConfig(Table, frozen=True):
     title: str = ""
     # numbers are allowed and kept as text: they are query parameters
     params: dict[str, str] = {}
-    max_studies: StudyCap = 10000
+    max_studies: bounds.StudyCap = 10000
     # trials with posted results fetched in full per search (their results shown side by side)
-    max_full_records: FullCap = 500
+    max_full_records: bounds.FullCap = 500
 
 
 class Document(Table, frozen=True):
@@ -246,7 +230,11 @@ def _check_unique(values: list[str], table: str, key: str, where: str) -> None:
 
 def _check_url(url: str, key: str, where: str) -> None:
     if problem := validation.url_problem(url):
-        raise ConfigError(f"{where}: key '{key}': {problem}")
+        _fail(where, key, problem)
+
+
+def _fail(where: str, key: str, problem: str) -> NoReturn:
+    raise ConfigError(f"{where}: key '{key}': {problem}")
 
 
 def _check_database_url(url: str, what: str) -> None:
@@ -262,10 +250,8 @@ def _check_database_url(url: str, what: str) -> None:
     if backend not in ("sqlite", "postgresql"):
         raise ConfigError(f"{what}: unsupported database {backend!r} (use sqlite or postgresql)")
     if backend == "sqlite" and parsed.database in (None, "", ":memory:"):
-        raise ConfigError(
-            f"{what}: an in-memory SQLite database keeps nothing between runs "
-            "(name a file: sqlite:///trialwatch.db)"
-        )
+        memory = "an in-memory SQLite database keeps nothing between runs"
+        raise ConfigError(f"{what}: {memory} (name a file: sqlite:///trialwatch.db)")
 
 
 def _check_schedule(schedule: ScheduleConfig, where: str) -> None:
@@ -275,11 +261,9 @@ def _check_schedule(schedule: ScheduleConfig, where: str) -> None:
         ("schedule.cron", validation.cron_problem(schedule.cron)),
     ):
         if problem:
-            raise ConfigError(f"{where}: key '{key}': {problem}")
+            _fail(where, key, problem)
     if schedule.max_retry_minutes < schedule.retry_minutes:
-        raise ConfigError(
-            f"{where}: key 'schedule.max_retry_minutes': must be at least retry_minutes"
-        )
+        _fail(where, "schedule.max_retry_minutes", "must be at least retry_minutes")
 
 
 def _check_alerts(alerts: AlertsConfig, where: str) -> None:
@@ -297,9 +281,7 @@ def _check_alerts(alerts: AlertsConfig, where: str) -> None:
     if not email.host.strip():
         raise ConfigError(f"{where}: key 'alerts.email.host': must not be empty")
     if not validation.is_one_word(email.host):
-        raise ConfigError(
-            f"{where}: key 'alerts.email.host': must not contain spaces or control characters"
-        )
+        _fail(where, "alerts.email.host", "must not contain spaces or control characters")
     if not email.to:
         raise ConfigError(f"{where}: key 'alerts.email.to': needs at least one address")
     for i, address in enumerate(email.to):

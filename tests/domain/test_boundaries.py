@@ -26,23 +26,33 @@ def _coverage(**kw: object) -> tuple[bool | None, str]:
     return coverage(**{**facts, **kw})
 
 
+FDA_YES = "The registry says an FDA-regulated drug or device is studied."
+PHASE_1 = "Phase 1 trials are not covered by the rule."
+UNKNOWN = (
+    "The registry does not say whether an FDA-regulated product is studied, so whether "
+    "the rule applies is not known; the dates below apply if it does."
+)
+
+
 @pytest.mark.parametrize(
     ("facts", "applies", "why"),
     [
-        ({}, True, "an FDA-regulated drug or device is studied"),
-        ({"overall_status": "WITHDRAWN"}, False, "withdrawn before enrolling anyone"),
-        ({"study_type": "OBSERVATIONAL"}, False, "interventional trials only"),
-        ({"phases": ("PHASE1",)}, False, "Phase 1 trials are not covered"),
-        ({"phases": ("PHASE1", "PHASE2")}, True, "an FDA-regulated"),  # phase 1/2 is covered
-        ({"phases": ()}, True, "an FDA-regulated"),
-        ({"fda_regulated": False}, False, "no FDA-regulated drug or device"),
-        ({"fda_regulated": None}, None, "does not say whether"),
-        ({"study_type": None, "fda_regulated": None}, None, "does not say whether"),
+        ({}, True, FDA_YES),
+        ({"overall_status": "WITHDRAWN"}, False,
+         "The study was withdrawn before enrolling anyone, so no results are due."),
+        ({"study_type": "OBSERVATIONAL"}, False, "The rule covers interventional trials only."),
+        ({"phases": ("PHASE1",)}, False, PHASE_1),
+        ({"phases": ("EARLY_PHASE1", "PHASE1")}, False, PHASE_1),
+        ({"phases": ("PHASE1", "PHASE2")}, True, FDA_YES),  # phase 1/2 is covered
+        ({"phases": ()}, True, FDA_YES),
+        ({"fda_regulated": False}, False,
+         "The registry says no FDA-regulated drug or device is studied."),
+        ({"fda_regulated": None}, None, UNKNOWN),
+        ({"study_type": None, "fda_regulated": None}, None, UNKNOWN),
     ],
-)
+)  # fmt: skip
 def test_who_the_results_rule_covers(facts, applies, why):
-    covered, reason = _coverage(**facts)
-    assert covered is applies and why in reason
+    assert _coverage(**facts) == (applies, why)
 
 
 def test_a_year_only_date_is_its_first_day_unless_the_last_is_asked():

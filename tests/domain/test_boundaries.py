@@ -8,7 +8,6 @@ from datetime import date
 import pytest
 
 from trialwatch.domain.changes import to_date
-from trialwatch.domain.fdaaa import coverage
 from trialwatch.domain.findings import Finding
 from trialwatch.domain.severity import SEVERITIES, severity_rank
 
@@ -18,41 +17,6 @@ def test_severity_rank_orders_most_severe_first():
     assert sorted(["minor", "critical", "notable"], key=severity_rank) == list(SEVERITIES)
     with pytest.raises(ValueError):
         severity_rank("severe")
-
-
-def _coverage(**kw: object) -> tuple[bool | None, str]:
-    facts: dict = {"study_type": "INTERVENTIONAL", "phases": ("PHASE3",),
-                   "overall_status": "COMPLETED", "fda_regulated": True}  # fmt: skip
-    return coverage(**{**facts, **kw})
-
-
-FDA_YES = "The registry says an FDA-regulated drug or device is studied."
-PHASE_1 = "Phase 1 trials are not covered by the rule."
-UNKNOWN = (
-    "The registry does not say whether an FDA-regulated product is studied, so whether "
-    "the rule applies is not known; the dates below apply if it does."
-)
-
-
-@pytest.mark.parametrize(
-    ("facts", "applies", "why"),
-    [
-        ({}, True, FDA_YES),
-        ({"overall_status": "WITHDRAWN"}, False,
-         "The study was withdrawn before enrolling anyone, so no results are due."),
-        ({"study_type": "OBSERVATIONAL"}, False, "The rule covers interventional trials only."),
-        ({"phases": ("PHASE1",)}, False, PHASE_1),
-        ({"phases": ("EARLY_PHASE1", "PHASE1")}, False, PHASE_1),
-        ({"phases": ("PHASE1", "PHASE2")}, True, FDA_YES),  # phase 1/2 is covered
-        ({"phases": ()}, True, FDA_YES),
-        ({"fda_regulated": False}, False,
-         "The registry says no FDA-regulated drug or device is studied."),
-        ({"fda_regulated": None}, None, UNKNOWN),
-        ({"study_type": None, "fda_regulated": None}, None, UNKNOWN),
-    ],
-)  # fmt: skip
-def test_who_the_results_rule_covers(facts, applies, why):
-    assert _coverage(**facts) == (applies, why)
 
 
 def test_a_year_only_date_is_its_first_day_unless_the_last_is_asked():

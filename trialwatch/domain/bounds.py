@@ -21,8 +21,6 @@ WaitSeconds = Annotated[int, Meta(ge=0, le=86400)]
 Port = Annotated[int, Meta(ge=1, le=65535, description="between 1 and 65535")]
 Entries = Annotated[int, Meta(ge=1, le=100_000)]
 StudyCap = Annotated[int, Meta(ge=1, le=10_000_000)]
-StaleDays = Annotated[float, Meta(gt=0, le=3650)]
-Streak = Annotated[int, Meta(ge=1, le=1000)]
 FullCap = Annotated[int, Meta(ge=0, le=100_000)]  # trials fetched in full per search
 StaleDays = Annotated[float, Meta(gt=0, le=3650)]
 Streak = Annotated[int, Meta(ge=1, le=1000)]  # failed runs in a row

@@ -47,6 +47,17 @@ def test_failed_export_leaves_no_file(ctgov, make_config, tmp_path: Path, monkey
         raise OSError(28, "No space left on device")
 
     monkeypatch.setitem(exports.WHAT, "outcomes", broken)
-    with pytest.raises(OSError):
+    with pytest.raises(exports.ExportError, match="No space left on device"):
         exports.export_to(config, "outcomes", target)
     assert list(tmp_path.glob("outcomes*")) == [] and not list(tmp_path.glob(".*.partial"))
+
+
+def test_an_export_to_a_device_writes_to_it_and_never_replaces_it(ctgov, make_config):
+    """`-o /dev/null` streams into the device; the device node is not swapped for a file."""
+    config = load_config(populate(ctgov, make_config))
+    before = Path("/dev/null").stat()
+    written = exports.export_to(config, "studies", Path("/dev/null"))
+    assert written["rows"] > 0
+    after = Path("/dev/null").stat()
+    assert (after.st_ino, after.st_mode) == (before.st_ino, before.st_mode)
+    assert not list(Path("/dev").glob(".null*.partial"))

@@ -51,7 +51,7 @@ def backfill(
     """Fetch and store the registry's versions of each study in `ids` that are not stored."""
     client = client or make_client(config)
     summary = BackfillSummary()
-    with open_sessions(config) as sessions, refresh_lock(sessions.kw["bind"]):
+    with open_sessions(config) as (engine, sessions), refresh_lock(engine):
         try:
             for nct in ids:
                 entries = version_list(client, nct)

@@ -83,7 +83,7 @@ def import_paths(
         archives = {p: stack.enter_context(_open_zip(p)) for p in _zip_paths(paths)}
         total = sum(_count(p, archives) for p in paths)
         now = utcnow()
-        with open_sessions(config) as sessions, refresh_lock(sessions.kw["bind"]):
+        with open_sessions(config) as (engine, sessions), refresh_lock(engine):
             with sessions.begin() as session:
                 for done, member in enumerate(_members(paths, archives), 1):
                     _import_one(session, member, ids, date, now, summary)

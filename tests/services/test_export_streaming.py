@@ -56,7 +56,7 @@ def test_an_export_to_a_device_writes_to_it_and_never_replaces_it(ctgov, make_co
     """`-o /dev/null` streams into the device; the device node is not swapped for a file."""
     config = load_config(populate(ctgov, make_config))
     before = Path("/dev/null").stat()
-    written = exports.export_to(config, "studies", Path("/dev/null"))
+    written = exports.export_to(config, "studies", Path("/dev/null"), "csv")
     assert written["rows"] > 0
     after = Path("/dev/null").stat()
     assert (after.st_ino, after.st_mode) == (before.st_ino, before.st_mode)

@@ -7,6 +7,7 @@ a change; a study in a search). Columns are named for people. Registry values st
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -337,5 +338,6 @@ def export_to(config: Config, what: str, path: Path, fmt: str | None = None) -> 
             os.replace(target, path)
     finally:
         if not direct:
-            target.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):  # a read-only mount refuses even this
+                target.unlink(missing_ok=True)
     return {"what": what, "format": fmt, "path": str(path.resolve()), "rows": rows}

@@ -14,11 +14,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import responses
 import sqlalchemy as sa
 
-from tests.conftest import API, query_rows, table_contents
-from tests.faults.harness import CITED, Clinic, run_cli, target_matcher
+from tests.conftest import table_contents
+from tests.faults.harness import CITED, Clinic, run_cli
 
 
 def _one_error_line(result: Any, exit_code: int = 1, *, usage: bool = False) -> str:
@@ -78,31 +77,6 @@ def test_disk_full_during_a_refresh_is_one_line(sqlite_clinic: Clinic, free_page
     clinic.reset()
     recovered = clinic.refresh()
     assert recovered.exit_code == 0, recovered.stderr
-    assert clinic.study_row(CITED[0])[0] == "TERMINATED"
-
-
-def test_a_lost_postgresql_connection_is_one_line(clinic: Clinic):
-    if not clinic.db_url.startswith("postgresql"):
-        pytest.skip("a PostgreSQL connection to lose (set TRIALWATCH_TEST_DATABASE_URL)")
-    before = table_contents(clinic.db_url)
-    clinic.mock.reset()
-    clinic.serve(skip=("search",))
-
-    def cut_the_connection(request: Any) -> tuple[int, dict[str, str], str]:
-        # the refresh's own connection waits in its open transaction for this answer
-        query_rows(clinic.db_url, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                   "WHERE datname = current_database() AND pid <> pg_backend_pid() "
-                   "AND state = 'idle in transaction'")  # fmt: skip
-        return clinic.answer(request)
-
-    clinic.mock.add_callback(responses.GET, f"{API}/studies", callback=cut_the_connection,
-                             match=[target_matcher("search")])  # fmt: skip
-    line = _one_error_line(clinic.refresh())
-    assert "the database failed" in line and "terminat" in line
-    assert table_contents(clinic.db_url) == before
-    assert clinic.runs()[-1][1:] == ("failed", line[len("Error: ") :])
-    clinic.reset()
-    assert clinic.refresh().exit_code == 0
     assert clinic.study_row(CITED[0])[0] == "TERMINATED"
 
 

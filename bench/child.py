@@ -34,7 +34,7 @@ class TimingSession(requests.Session):
 def refresh(config_path: str, full: str = "") -> dict[str, Any]:
     """The real `services.refresh`; `http` is the time spent waiting for the fake API."""
     from trialwatch.config import load_config
-    from trialwatch.ctgov.client import make_retry
+    from trialwatch.ctgov.session import make_retry
     from trialwatch.services import pipeline as services
 
     config = load_config(Path(config_path))

@@ -3,7 +3,7 @@
 Records are SYNTHETIC, at the registry's size distribution (bench/synthetic.py): full records,
 and the search summaries the fake API cuts from them (`fields=` as a search asks). Pages of 1000
 compact records are built in memory first. The timed path is a refresh's without the network,
-with the collector paused as `services.refresh.gc_paused` does in a refresh: `json.loads` of each
+with the collector paused as `services.collector.gc_paused` does in a refresh: `json.loads` of each
 page, `Spool.add` (parse, canonical JSON, hashes, to disk), then one transaction of
 `ingest_prepared` (stored hashes of each batch in one query, bulk inserts) and its commit.
 
@@ -24,7 +24,7 @@ from bench.common import Timing, timed
 from bench.synthetic import compact, registry_records
 from tests.fakeapi import project
 from trialwatch.ctgov.client import SUMMARY_FIELDS
-from trialwatch.services.refresh import gc_paused
+from trialwatch.services.collector import gc_paused
 from trialwatch.services.spool import Spool
 from trialwatch.store import engine as store
 from trialwatch.store.ingest import ingest_prepared

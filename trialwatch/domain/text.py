@@ -40,13 +40,13 @@ def terminal_safe(value: str | None, *, keep: str = "") -> str:
 
 # What a spreadsheet may read as the start of a formula (OWASP "CSV injection"), including the
 # full-width forms some spreadsheet programs accept.
-_FORMULA_START = tuple("=+-@\t\r\n\uff1d\uff0b\uff0d\uff20")
+FORMULA_START = tuple("=+-@\t\r\n\uff1d\uff0b\uff0d\uff20")
 _PLAIN_NUMBER = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?")
 
 
 def spreadsheet_safe(value: str) -> str:
     """`value` as a cell a spreadsheet shows as text, never runs: a leading `'` when it starts
     like a formula (`=HYPERLINK(...)`, `@SUM(...)`, `-2+3`). A plain number (`-1.5`) is kept."""
-    if value.startswith(_FORMULA_START) and not _PLAIN_NUMBER.fullmatch(value):
+    if value.startswith(FORMULA_START) and not _PLAIN_NUMBER.fullmatch(value):
         return "'" + value
     return value

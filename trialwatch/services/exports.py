@@ -11,7 +11,7 @@ import contextlib
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import pandas as pd
 from sqlalchemy import select
@@ -20,8 +20,9 @@ from sqlalchemy.orm import Session
 from trialwatch.config import Config
 from trialwatch.domain.results import parse_adverse_events, parse_outcomes
 from trialwatch.domain.summary import FIELD_LABELS, LIST_JOINERS, LISTED_FIELDS
-from trialwatch.domain.text import spreadsheet_safe
+from trialwatch.domain.text import FORMULA_START, spreadsheet_safe
 from trialwatch.errors import TrialwatchError, UsageError
+from trialwatch.services.collector import gc_paused
 from trialwatch.services.result_exports import analysis_rows, baseline_rows
 from trialwatch.store.changelog import ChangeQuery, change_log
 from trialwatch.store.models import RecordVersion, SearchHit, Study
@@ -45,17 +46,23 @@ def _study_rows(session: Session) -> Iterator[dict[str, Any]]:
         }
 
 
-def _full_records(session: Session) -> Iterator[tuple[Study, dict[str, Any]]]:
-    """Each study stored in full, with the raw JSON of its current version."""
+class _Current(NamedTuple):
+    nct_id: str
+    version_holder: str | None
+
+
+def _full_records(session: Session) -> Iterator[tuple[_Current, dict[str, Any]]]:
+    """Each study stored in full that has results, with the raw JSON of its current version
+    (only the columns the rows use: no ORM objects, no other JSON columns decoded)."""
     rows = session.execute(
-        select(Study, RecordVersion.raw)
+        select(Study.nct_id, Study.version_holder, RecordVersion.raw)
         .join(RecordVersion, RecordVersion.id == Study.current_version_id)
         .where(Study.scope == "full", Study.has_results.is_(True))
         .order_by(Study.nct_id)
         .execution_options(yield_per=200)  # streamed: a store's records never all in memory
     )
-    for study, raw in rows:
-        yield study, raw if isinstance(raw, dict) else {}
+    for nct_id, version_holder, raw in rows:
+        yield _Current(nct_id, version_holder), raw if isinstance(raw, dict) else {}
 
 
 def _outcome_rows(session: Session) -> Iterator[dict[str, Any]]:
@@ -253,7 +260,19 @@ def _write_as(df: pd.DataFrame, path: Path, fmt: str, sheet: str) -> None:
 def _csv_safe(df: pd.DataFrame) -> pd.DataFrame:
     """Text cells neutralised against formulas (OWASP), as a spreadsheet would read them."""
     text = df.select_dtypes(include=["object", "string"]).columns
-    return df.assign(**{c: df[c].map(_csv_cell, na_action="ignore") for c in text})
+    return df.assign(**{c: _safe_column(df[c]) for c in text})
+
+
+def _safe_column(column: pd.Series) -> pd.Series:
+    if not isinstance(column.dtype, pd.StringDtype):  # mixed values: cell by cell
+        return column.map(_csv_cell, na_action="ignore")
+    # vectorised first look: only the few cells that start like a formula are checked one by one
+    risky = column.str.startswith(FORMULA_START, na=False).astype(bool)
+    if not risky.any():
+        return column
+    safe = column.copy()
+    safe[risky] = column[risky].map(spreadsheet_safe)
+    return safe
 
 
 def _csv_cell(value: Any) -> Any:
@@ -325,7 +344,8 @@ def export_to(config: Config, what: str, path: Path, fmt: str | None = None) -> 
             rows = 0
             if fmt in ("csv", "json"):
                 try:
-                    rows = stream(WHAT[what](session), target, fmt)
+                    with gc_paused():
+                        rows = stream(WHAT[what](session), target, fmt)
                 except OSError as exc:
                     raise ExportError(
                         f"could not write the export to {path}: {exc.strerror or exc}"

@@ -12,7 +12,6 @@ connection was lost (and the lock with it), the write fails before anything comm
 
 from __future__ import annotations
 
-import gc
 import logging
 import time
 from collections.abc import Iterator
@@ -27,6 +26,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from trialwatch.config import Config
 from trialwatch.ctgov.client import CtgovClient
 from trialwatch.errors import LockLost, Stopped, StoreError, unexpected
+from trialwatch.services.collector import gc_paused
 from trialwatch.services.refresh_fetch import (
     CitedFetch,
     RefreshJob,
@@ -88,20 +88,6 @@ def run_refresh(
             log.debug("could not record the run's end", exc_info=True)
         raise
     return result
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """The cyclic garbage collector off while records stream through (bench/RESULTS.md: it cost
-    30-40% of a refresh's CPU, walking young record objects). Parsed JSON holds no reference
-    cycles, so reference counting frees every record as before: memory stays flat."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 @contextmanager

@@ -44,12 +44,14 @@ class ClassDenoms(AsDict):
 def measurements(measure: dict[str, Any]) -> tuple[Measurement, ...]:
     out: list[Measurement] = []
     for klass in objs(measure, "classes"):
+        class_title = text(klass, "title")
         for category in objs(klass, "categories"):
+            category_title = text(category, "title")
             out.extend(
                 Measurement(
                     group_id=m["groupId"],
-                    class_title=text(klass, "title"),
-                    category_title=text(category, "title"),
+                    class_title=class_title,
+                    category_title=category_title,
                     value=text(m, "value"),
                     spread=text(m, "spread"),
                     lower_limit=text(m, "lowerLimit"),

@@ -41,9 +41,10 @@ def objs(value: Any, key: str) -> list[dict[str, Any]]:
 def text(value: dict[str, Any], key: str) -> str | None:
     """A registered value as the registry wrote it (numbers as their text)."""
     item = value.get(key)
-    if isinstance(item, str):
+    kind = type(item)  # exact types (decoded JSON has no subclasses; bool is not a number here)
+    if kind is str:
         return item
-    if isinstance(item, int | float) and not isinstance(item, bool):
+    if kind is int or kind is float:
         return str(item)
     return None
 

@@ -7,7 +7,6 @@ member, and by its content. A file that cannot be read gives an `Unreadable` wit
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -15,6 +14,7 @@ from typing import Any
 from trialwatch.domain.classic import ClassicXmlError, read_classic_xml
 from trialwatch.domain.dates import date_precision
 from trialwatch.domain.ids import CANONICAL
+from trialwatch.domain.records import loads_json
 
 MEMBER_NAME = re.compile(r"(?:^|/)(NCT\d{8})\.(json|xml)$", re.IGNORECASE)
 CLASSIC_XML, V2_JSON = "classic-xml", "v2-json"
@@ -73,7 +73,7 @@ def _classic(data: bytes) -> ArchivedRecord:
 
 def _v2(data: bytes, date: str | None) -> ArchivedRecord:
     try:
-        record = json.loads(data)
+        record = loads_json(data)  # orjson, as everywhere records are decoded
     except (ValueError, UnicodeDecodeError) as exc:
         raise Unreadable(f"not valid JSON ({_first_line(exc)})") from None
     if not isinstance(record, dict) or not isinstance(record.get("protocolSection"), dict):

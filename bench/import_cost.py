@@ -1,13 +1,15 @@
-"""Import cost: `trialwatch import` of an archive of N study files (half classic XML, half API v2
-JSON) into SQLite, against parsing the same bytes alone (ElementTree / json.loads), and its peak
-memory as the archive grows.
+"""Import cost: `trialwatch import` of study-file archives into SQLite.
 
-The files are SYNTHETIC copies of real records under made-up ids (`NCT9xxxxxxx`): the real
-classic XML records of `tests/fixtures/classic_xml/` with their NCT id replaced everywhere in the
-text, and the real API v2 records of bench/synthetic.py. They are stored in one ZIP laid out like
-a bulk download (`SYNTHETIC/NCT9…/NCT9….xml`). The real code path is timed: `import_paths`, as
-`trialwatch import` runs it (member by member, parse, convert, store, one transaction). Peak
-memory is each run's own maximum resident set, measured in a fresh process per archive size.
+Two archives, both SYNTHETIC copies of real records under made-up ids (`NCT9xxxxxxx`):
+- a mixed one (half classic XML, the real records of `tests/fixtures/classic_xml/` with their NCT
+  id replaced everywhere in the text; half API v2 JSON), timed against parsing the same bytes
+  alone (ElementTree / json.loads);
+- a bulk one laid out like the registry's v2 download (`ctg-studies/NCT….json`, every record an
+  API v2 record at the registry's size distribution, bench/synthetic.py), imported in a fresh
+  process at a tenth of its size and whole: its peak memory at both sizes, and its time, from
+  which the whole registry (598,101 studies) is PROJECTED linearly.
+The real code path runs: `import_paths`, as `trialwatch import` runs it (member by member, parse,
+convert, store, one transaction).
 """
 
 from __future__ import annotations
@@ -22,7 +24,14 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 from bench.common import Timing, mib, ratio, timed
-from bench.synthetic import SEARCH_PREFIX, compact, synthetic_id, synthetic_records
+from bench.limits import REGISTRY, REGISTRY_GOAL_S, RSS_GOAL
+from bench.synthetic import (
+    SEARCH_PREFIX,
+    compact,
+    registry_records,
+    synthetic_id,
+    synthetic_records,
+)
 from bench.writeup import Writeup
 from tests.conftest import FIXTURES
 
@@ -36,7 +45,14 @@ class ImportFigures:
     member_bytes: int  # uncompressed
     parse: Timing  # read every member + ElementTree / json.loads
     imported: Timing  # trialwatch import of the archive (commit included)
-    peak_rss: dict[int, int]  # files in the archive -> peak resident set, bytes
+    bulk: dict[int, BulkRun]  # files in the v2 bulk archive -> its import in a fresh process
+    bulk_bytes: dict[int, int]  # files -> uncompressed bytes of the bulk archive
+
+
+@dataclass
+class BulkRun:
+    timing: Timing  # the import call in a fresh process (start-up excluded)
+    peak_rss: int  # that process's maximum resident set, bytes
 
 
 def make_archive(n: int, path: Path) -> int:
@@ -59,6 +75,18 @@ def make_archive(n: int, path: Path) -> int:
                 data = compact(record)
                 name = f"SYNTHETIC/{nct[:7]}xxxx/{nct}.json"
             archive.writestr(name, data)
+            size += len(data)
+    return size
+
+
+def make_bulk(n: int, path: Path) -> int:
+    """SYNTHETIC: a ZIP laid out like the v2 bulk download, n API v2 records, registry mix."""
+    size = 0
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for record in registry_records(n, SEARCH_PREFIX):
+            nct = record["protocolSection"]["identificationModule"]["nctId"]
+            data = compact(record)
+            archive.writestr(f"ctg-studies/{nct}.json", data)
             size += len(data)
     return size
 
@@ -92,12 +120,12 @@ def import_archive(archive: Path, workdir: Path, name: str) -> Timing:
     return timing
 
 
-def peak_memory(archive: Path, workdir: Path, name: str) -> int:
-    """Peak resident set of a fresh process importing `archive` (bytes)."""
+def fresh_import(archive: Path, workdir: Path, name: str) -> BulkRun:
+    """`import_archive` in a fresh process: its timing and its own peak resident set."""
     code = (
-        "import resource, sys; from pathlib import Path; from bench.import_cost import "
-        "import_archive; import_archive(Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]); "
-        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+        "import json, resource, sys; from pathlib import Path; from bench.import_cost import "
+        "import_archive; t = import_archive(Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]); "
+        "print(json.dumps([t.wall, t.cpu, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss]))"
     )
     done = subprocess.run(
         [sys.executable, "-c", code, str(archive), str(workdir), name],
@@ -105,30 +133,33 @@ def peak_memory(archive: Path, workdir: Path, name: str) -> int:
     )  # fmt: skip
     if done.returncode != 0:
         raise RuntimeError(f"import of {archive} failed: {done.stderr.strip()[-500:]}")
-    return int(done.stdout.split()[-1]) * 1024  # Linux reports KiB
+    wall, cpu, kib = json.loads(done.stdout.split("\n")[-2])
+    return BulkRun(Timing(wall, cpu), kib * 1024)  # Linux reports KiB
 
 
-def run(n: int, workdir: Path) -> ImportFigures:
-    small_n = max(n // 10, 10)
-    small, large = workdir / f"import-{small_n}.zip", workdir / f"import-{n}.zip"
-    make_archive(small_n, small)
-    member_bytes = make_archive(n, large)
-    parse = time_parse(large)
-    imported = import_archive(large, workdir, "import-timed")
-    peaks = {
-        small_n: peak_memory(small, workdir, "import-small"),
-        n: peak_memory(large, workdir, "import-large"),
-    }
-    return ImportFigures(n, large.stat().st_size, member_bytes, parse, imported, peaks)
+def run(n: int, bulk_n: int, workdir: Path) -> ImportFigures:
+    mixed = workdir / f"import-{n}.zip"
+    member_bytes = make_archive(n, mixed)
+    parse = time_parse(mixed)
+    imported = import_archive(mixed, workdir, "import-timed")
+    bulk: dict[int, BulkRun] = {}
+    bulk_bytes: dict[int, int] = {}
+    for files in (max(bulk_n // 10, 10), bulk_n):
+        path = workdir / f"bulk-{files}.zip"
+        bulk_bytes[files] = make_bulk(files, path)
+        bulk[files] = fresh_import(path, workdir, f"bulk-{files}")
+        path.unlink()  # gigabytes at full size
+    return ImportFigures(n, mixed.stat().st_size, member_bytes, parse, imported, bulk, bulk_bytes)
 
 
 def write(report: Writeup, f: ImportFigures) -> None:
     """Append the figure to the bench report (bench.writeup.Writeup)."""
     emit, table = report.emit, report.table
     emit(
-        f"## 6. Import cost: an archive of {f.n:,} study files",
+        "## Import cost: archives of study files",
         "",
-        f"SYNTHETIC copies of the real classic XML and API v2 records (half each) under made-up "
+        f"A mixed archive of {f.n:,} SYNTHETIC copies of the real classic XML and API v2 records "
+        "(half each) under made-up "
         f"ids, in one ZIP: {mib(f.archive_bytes)} compressed, {mib(f.member_bytes)} inside. "
         "Ratios are to reading and parsing the same members alone (ElementTree for XML, "
         "`json.loads` for JSON; best of three).",
@@ -143,12 +174,32 @@ def write(report: Writeup, f: ImportFigures) -> None:
         )
     ]  # fmt: skip
     table(["path", "wall s", "CPU s", "÷ parse (wall)", "÷ parse (CPU)", "files/s"], rows)
-    sizes = sorted(f.peak_rss)
     emit(
-        "Peak memory of the import (a fresh process's maximum resident set): "
-        + ", ".join(f"{mib(f.peak_rss[k])} for {k:,} files" for k in sizes)
-        + f" ({f.peak_rss[sizes[-1]] / f.peak_rss[sizes[0]]:.2f}x for "
-        f"{sizes[-1] / sizes[0]:.0f}x the files).",
+        "The v2 bulk layout (`ctg-studies/NCT….json`, registry mix), each size imported in a "
+        "fresh process (time of the import call; peak memory that process's own):",
         "",
     )
-    print(f"import peak RSS: {', '.join(f'{k}: {f.peak_rss[k]}' for k in sizes)}", flush=True)
+    bulk_rows = [
+        [f"{k:,}", mib(f.bulk_bytes[k]), f"{b.timing.wall:.1f}", f"{b.timing.cpu:.1f}",
+         f"{k / b.timing.wall:,.0f}", mib(b.peak_rss)]
+        for k, b in sorted(f.bulk.items())
+    ]  # fmt: skip
+    table(["files", "inside the ZIP", "wall s", "CPU s", "files/s", "peak RSS"], bulk_rows)
+    sizes = sorted(f.bulk)
+    small, large = f.bulk[sizes[0]], f.bulk[sizes[-1]]
+    scale = REGISTRY / sizes[-1]
+    seconds = large.timing.wall * scale
+    emit(
+        f"PROJECTION, linear from the {sizes[-1]:,}-file import (not measured): the whole "
+        f"registry ({REGISTRY:,} studies, {f.bulk_bytes[sizes[-1]] * scale / 2**30:.1f} GiB of "
+        f"JSON) in {seconds / 60:.1f} min on this machine. Memory: {mib(small.peak_rss)} at "
+        f"{sizes[0]:,} files, {mib(large.peak_rss)} at {sizes[-1]:,} "
+        f"({large.peak_rss / small.peak_rss:.2f}x for {sizes[-1] / sizes[0]:.0f}x the files).",
+        "",
+    )
+    peak = max(b.peak_rss for b in f.bulk.values())
+    report.goal(f"full registry via `trialwatch import`, PROJECTED from {sizes[-1]:,} files",
+                "≤ 15 min, ≤ 400 MB", f"{seconds / 60:.1f} min, {mib(peak)}",
+                seconds <= REGISTRY_GOAL_S and peak <= RSS_GOAL, "time")  # fmt: skip
+    report.goal(f"peak RSS, `trialwatch import` of {sizes[-1]:,} files", "≤ 400 MB", mib(peak),
+                peak <= RSS_GOAL, "memory")  # fmt: skip

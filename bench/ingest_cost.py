@@ -8,8 +8,9 @@ page, `Spool.add` (parse, canonical JSON, hashes, to disk), then one transaction
 `ingest_prepared` (stored hashes of each batch in one query, bulk inserts) and its commit.
 
 The change path: the same records again with 10% of them edited (SYNTHETIC: a new status and
-update date), after an unchanged re-ingest. Its cost per changed record is the difference of
-the two runs divided by the changed records: decoding the old version, diffing, the new version.
+update date), after unchanged re-ingests. A changed record costs what an unchanged one does plus
+the difference of the two runs divided by the changed records: decoding the old version,
+diffing, the new version. Each kind of run is repeated and the fastest counts.
 """
 
 from __future__ import annotations
@@ -51,14 +52,18 @@ class ChangeFigures:
     n: int
     changed: int
     first: Timing
-    unchanged: Timing
-    with_changes: Timing
+    unchanged: Timing  # the fastest of REPEATS re-ingests of the same records
+    with_changes: Timing  # the fastest of REPEATS re-ingests with 10% of the records changed
     versions: int
     changes: int
 
     @property
-    def per_changed_record(self) -> float:  # CPU s
-        return max(self.with_changes.cpu - self.unchanged.cpu, 0.0) / self.changed
+    def per_changed_record(self) -> float:
+        """CPU s of a changed record: what an unchanged one costs (parse, hash, compare), plus
+        the run's extra over an unchanged run, shared by its changed records (new version,
+        the old version decoded, the diff, the change rows)."""
+        extra = self.with_changes.cpu - self.unchanged.cpu
+        return self.unchanged.cpu / self.n + extra / self.changed
 
     @property
     def ratio(self) -> float:
@@ -69,6 +74,9 @@ class ChangeFigures:
     def run_ratio(self) -> float:
         """The whole run with 10% changed, per record, ÷ the first ingest's per record."""
         return self.with_changes.cpu / self.first.cpu
+
+
+REPEATS = 3  # runs of each kind; the fastest (by CPU) counts, so noise cannot make a cost vanish
 
 
 def pages_of(records: list[dict[str, Any]]) -> list[bytes]:
@@ -131,13 +139,23 @@ def edited(record: dict[str, Any]) -> dict[str, Any]:
 
 
 def change_path(n: int, workdir: Path) -> ChangeFigures:
+    """First ingest; REPEATS unchanged re-ingests; then REPEATS runs that each change 10% of the
+    records (edited, original, edited...: every run after the first undoes the one before)."""
     records = registry_records(n)
     url = f"sqlite:///{workdir / 'change.db'}"
-    first, _, _ = time_ingest(pages_of(records), url, "full")
-    unchanged, _, _ = time_ingest(pages_of(records), url, "full")
-    changed = [edited(r) if i % 10 == 0 else r for i, r in enumerate(records)]
+    original = pages_of(records)
+    first, _, _ = time_ingest(original, url, "full")
+    unchanged = min((time_ingest(original, url, "full")[0] for _ in range(REPEATS)),
+                    key=lambda t: t.cpu)  # fmt: skip
+    edited_pages = pages_of([edited(r) if i % 10 == 0 else r for i, r in enumerate(records)])
     count = sum(1 for i in range(n) if i % 10 == 0)
-    with_changes, versions, changes = time_ingest(pages_of(changed), url, "full")
-    if versions != count:
-        raise RuntimeError(f"{versions} new versions for {count} changed records")
+    runs = []
+    for turn in range(REPEATS):
+        timing, versions, changes = time_ingest(
+            edited_pages if turn % 2 == 0 else original, url, "full"
+        )
+        if versions != count:
+            raise RuntimeError(f"{versions} new versions for {count} changed records")
+        runs.append((timing, versions, changes))
+    with_changes, versions, changes = min(runs, key=lambda r: r[0].cpu)
     return ChangeFigures(n, count, first, unchanged, with_changes, versions, changes)

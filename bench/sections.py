@@ -4,17 +4,24 @@ from __future__ import annotations
 
 from bench.common import mib
 from bench.export_cost import ExportFigures
-from bench.ingest_cost import ChangeFigures, MixFigures
+from bench.ingest_cost import REPEATS, ChangeFigures, MixFigures
+from bench.limits import (
+    CHANGE_GOAL,
+    EXPORT_GOAL,
+    INGEST_GOAL,
+    LINEAR_GOAL,
+    NO_CHANGE_GOAL,
+    PAGE_GOAL,
+    REGISTRY,
+    REGISTRY_GOAL_S,
+    RSS_GOAL,
+    SHOW_GOAL,
+)
 from bench.report_scale import ReportFigures
 from bench.requests_cost import RequestFigures
 from bench.scale import RefreshRun, SearchRuns
 from bench.show_latency import ShowFigures
 from bench.writeup import Writeup
-
-RSS_GOAL = 400 * 2**20
-LINEAR_GOAL, INGEST_GOAL, CHANGE_GOAL, NO_CHANGE_GOAL = 10.5, 2.0, 1.5, 0.3
-EXPORT_GOAL, PAGE_GOAL, SHOW_GOAL = 1.5, 2 * 2**20, 1.4
-REGISTRY, REGISTRY_GOAL_S = 598_101, 15 * 60
 
 
 def refreshes(w: Writeup, runs: list[RefreshRun]) -> None:
@@ -70,18 +77,17 @@ def ingest(w: Writeup, mixes: list[MixFigures], change: ChangeFigures) -> None:
         f"Change path: {c.n:,} records, first ingest {c.first.cpu:.2f} s CPU; again unchanged "
         f"{c.unchanged.cpu:.2f} s; again with {c.changed:,} changed (10%) "
         f"{c.with_changes.cpu:.2f} s "
-        f"({c.versions:,} new versions, {c.changes:,} logged changes). A changed record costs "
-        f"{c.per_changed_record * 1000:.2f} ms beyond an unchanged one; a first-ingest record "
-        f"{c.first.cpu / c.n * 1000:.2f} ms. The whole 10%-changed run per record ÷ the first "
-        f"ingest per record: {c.run_ratio:.2f}x.",
+        f"({c.versions:,} new versions, {c.changes:,} logged changes; fastest of "
+        f"{REPEATS} runs each). A changed record costs "
+        f"{c.per_changed_record * 1000:.2f} ms (an unchanged one's "
+        f"{c.unchanged.cpu / c.n * 1000:.2f} ms plus the changed run's extra per changed "
+        f"record); a first-ingest record {c.first.cpu / c.n * 1000:.2f} ms. The whole "
+        f"10%-changed run per record ÷ the first ingest per record: {c.run_ratio:.2f}x.",
         "",
     )
-    resolved = c.with_changes.cpu > c.unchanged.cpu  # else the difference is below the noise
-    w.goal("change path: a changed record ÷ a first-ingest record (10% of records changed)",
-           "≤ 1.5x",
-           f"{c.ratio:.2f}x (whole run {c.run_ratio:.2f}x)" if resolved
-           else f"below the noise (whole run {c.run_ratio:.2f}x)",
-           c.ratio <= CHANGE_GOAL if resolved else None, "time")  # fmt: skip
+    w.goal(f"change path: a changed record ÷ a first-ingest record ({c.changed:,} of "
+           f"{c.n:,} changed)", "≤ 1.5x", f"{c.ratio:.2f}x (whole run {c.run_ratio:.2f}x)",
+           c.ratio <= CHANGE_GOAL, "time")  # fmt: skip
 
 
 def search(w: Writeup, s: SearchRuns) -> None:
@@ -111,7 +117,11 @@ def export(w: Writeup, e: ExportFigures) -> None:
         "",
         f"trialwatch (streamed CSV, store read included): {ours:.1f} s, peak RSS "
         f"{mib(e.export.peak_rss)}. pandas alone writing the same rows from memory: {theirs:.1f} s "
-        f"(its process, holding the rows: {mib(e.pandas.peak_rss)}).",
+        f"(its process, holding the rows: {mib(e.pandas.peak_rss)}). The export's own streamed "
+        f"writer (pieces of rows, formula-proofing) on those rows in memory: "
+        f"{float(e.pandas.answer['writer_wall']):.1f} s "
+        f"({float(e.pandas.answer['writer_wall']) / theirs:.2f}x pandas alone); the rest of the "
+        "export is reading the records from the store, decoding and parsing their results.",
         "",
     )
     w.goal(f"export outcomes, {e.rows:,} rows: peak RSS", "≤ 400 MB", mib(e.export.peak_rss),
@@ -179,12 +189,9 @@ def projection(w: Writeup, large: RefreshRun) -> None:
         f"PROJECTION, linear from the {large.n:,}-record first refresh above (not measured): "
         f"{seconds / 60:.0f} min on this machine through the refresh path, memory flat at the "
         f"measured {mib(large.child.peak_rss)}; download {large.payload_bytes * scale / 2**30:.1f} "
-        "GiB. `trialwatch import` is measured below (bench/import_cost.py: ratio to parsing "
-        "alone and peak memory at two archive sizes), but not projected to the whole registry.",
+        "GiB. The projection through `trialwatch import` is in the import section below.",
         "",
     )
-    w.goal("full registry via `trialwatch import`, projected from 100k", "≤ 15 min, ≤ 400 MB",
-           "not projected (import measured below)", None, "time")  # fmt: skip
     w.goal(f"full registry through the refresh path, PROJECTED from {large.n:,}",
            "≤ 15 min, ≤ 400 MB",
            f"{seconds / 60:.0f} min, {mib(large.child.peak_rss)}",

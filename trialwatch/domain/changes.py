@@ -19,7 +19,7 @@ from trialwatch.domain.change_protocol import diff_protocol
 from trialwatch.domain.change_residue import residue_differs
 from trialwatch.domain.change_summary import diff_summary
 from trialwatch.domain.dates import to_date
-from trialwatch.domain.normalize import normalize_record, normalize_text
+from trialwatch.domain.normalize import normalize_pair, normalize_text
 from trialwatch.domain.records import canonical_json, parse_study
 from trialwatch.domain.severity import SEVERITIES, severity_rank
 
@@ -53,9 +53,7 @@ def diff_records(
     raw = _facts(old, new)
     if not raw:
         return []
-    found = _facts(
-        normalize_record(old, references=references), normalize_record(new, references=references)
-    )
+    found = _facts(*normalize_pair(old, new, references=references))
     return _as_registered(found, raw)
 
 
@@ -113,6 +111,8 @@ def _edited(
         for module in sorted(set(a) | set(b)):
             if section == "protocolSection" and module in _SUMMARY_MODULES:
                 continue
+            if a.get(module) == b.get(module):  # equal as decoded: no edit (and no need to
+                continue  # canonicalise both, the cost of a diff for most modules)
             if by_content.get((section, module)):  # facts found: is anything else edited?
                 edited = section == "protocolSection" and residue_differs(
                     module, a.get(module), b.get(module)

@@ -75,21 +75,67 @@ def normalize_record(record: Any, *, references: bool = True) -> Any:
     """
     if not isinstance(record, dict):
         return record
+    return _normal_record(record, _Shared(), references)
+
+
+def normalize_pair(old: Any, new: Any, *, references: bool = True) -> tuple[Any, Any]:
+    """`normalize_record` of two versions, sparing what they share: a section or module equal in
+    both, as decoded, is left as it is on both sides. Equal on each side, it compares equal
+    either way; normalising it was most of the cost of diffing a large record."""
+    if not (isinstance(old, dict) and isinstance(new, dict)):
+        return (normalize_record(old, references=references),
+                normalize_record(new, references=references))  # fmt: skip
+    shared = _Shared()
+    for key in old.keys() & new.keys():
+        a, b = old[key], new[key]
+        if a == b:
+            shared.sections.add(key)
+        elif isinstance(a, dict) and isinstance(b, dict):
+            shared.modules[key] = {k for k in a.keys() & b.keys() if a[k] == b[k]}
+    return _normal_record(old, shared, references), _normal_record(new, shared, references)
+
+
+class _Shared:
+    """What two versions share: whole sections, and modules of the other sections."""
+
+    def __init__(self) -> None:
+        self.sections: set[str] = set()
+        self.modules: dict[str, set[str]] = {}
+
+
+def _normal_record(record: dict[str, Any], shared: _Shared, references: bool) -> dict[str, Any]:
     out = {}
     for key, value in record.items():
-        if key == "derivedSection":  # registry metadata, never compared as study content
-            out[key] = value
+        if key == "derivedSection" or key in shared.sections:  # registry metadata, or the same
+            out[key] = value  # on both sides: never compared as study content
             continue
-        normal = _normal(value, key)
+        kept = shared.modules.get(key)
+        normal = _normal_section(value, key, kept) if kept else _normal(value, key)
         if normal is not None:
             out[key] = normal
-    if not references:
+    protocol_shared = "protocolSection" in shared.sections or "referencesModule" in (
+        shared.modules.get("protocolSection", set())
+    )
+    if not references and not protocol_shared:  # a shared module is the input's: not edited
         refs = (out.get("protocolSection") or {}).get("referencesModule")
         if isinstance(refs, dict):
             refs.pop("references", None)
             if not refs:
                 del out["protocolSection"]["referencesModule"]
     return out
+
+
+def _normal_section(value: dict[str, Any], key: str, kept: set[str]) -> dict[str, Any] | None:
+    """`_normal` of a section whose `kept` modules stay as they are."""
+    skip = _COMPUTED | _COMPUTED_IN.get(key, set())
+    normal = {}
+    for k, v in value.items():
+        if k in skip:
+            continue
+        n = v if k in kept else _normal(v, _date_type(key, k))
+        if n is not None:
+            normal[k] = n
+    return normal or None
 
 
 def _normal(value: Any, key: str) -> Any:

@@ -38,3 +38,19 @@ def texts(value: Any, key: str) -> tuple[str, ...]:
 def same_text(a: str | None, b: str | None) -> bool:
     """Equal once whitespace runs are folded: re-wrapped text is not a change of content."""
     return " ".join((a or "").split()) == " ".join((b or "").split())
+
+
+def text_at(record: Any, *path: str) -> str | None:
+    """The text at `path` (strings only), or None when any step is missing or odd."""
+    node = obj(record, *path[:-1]).get(path[-1]) if path else None
+    return node if isinstance(node, str) else None
+
+
+def nct_id(record: Any) -> str | None:
+    """The record's NCT id as written in it."""
+    return text_at(record, "protocolSection", "identificationModule", "nctId")
+
+
+def last_update_posted(record: Any) -> str | None:
+    """The date the registry last posted an update of the record."""
+    return text_at(record, "protocolSection", "statusModule", "lastUpdatePostDateStruct", "date")

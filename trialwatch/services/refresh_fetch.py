@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from trialwatch.config import Config, SearchConfig
 from trialwatch.ctgov.client import PROBE_FIELDS, SUMMARY_FIELDS, CtgovClient, IdFetch
+from trialwatch.domain.raw import last_update_posted, nct_id
 from trialwatch.domain.records import canonical_json
 from trialwatch.services.related_fetch import fetch_results, with_results
 from trialwatch.services.spool import Section, Spool
@@ -120,7 +121,7 @@ def _fetch_cited(sessions: sessionmaker[Session], job: RefreshJob) -> CitedFetch
             record = probe.studies.get(probe.aliases.get(asked, asked))
             if record is None:
                 continue
-            posted = _text_at(record, *_LAST_UPDATE)
+            posted = last_update_posted(record)
             if asked in probe.aliases or posted != stored[asked][0]:
                 to_fetch.append(asked)
                 fetching.add(asked)
@@ -180,10 +181,10 @@ def _fetch_search(
     results_posted: dict[str, str | None] = {}
 
     def sink(studies: list[dict[str, Any]]) -> None:
-        results_posted.update(with_results(s for s in studies if _nct(s) not in cited))
+        results_posted.update(with_results(s for s in studies if nct_id(s) not in cited))
         # a cited study's summary is not a version: not spooled, still a member
-        ids.extend(n for n in job.spool.add([s for s in studies if _nct(s) not in cited]))
-        ids.extend(n for s in studies if (n := _nct(s)) in cited)
+        ids.extend(n for n in job.spool.add([s for s in studies if nct_id(s) not in cited]))
+        ids.extend(n for s in studies if (n := nct_id(s)) in cited)
 
     fetched = job.client.search(
         params, fields=SUMMARY_FIELDS, max_studies=search.max_studies, sink=sink
@@ -216,19 +217,3 @@ def _search_notes(
             f"WARNING search {search.name!r}: the registry counted {total} "
             f"studies but {received} arrived"
         )
-
-
-def _text_at(record: dict[str, Any], *path: str) -> str | None:
-    """The text at `path` in a record, or None when anything on the way is missing or odd."""
-    node: Any = record
-    for key in path:
-        node = node.get(key) if isinstance(node, dict) else None
-    return node if isinstance(node, str) else None
-
-
-def _nct(record: dict[str, Any]) -> str | None:
-    return _text_at(record, *_NCT_ID)
-
-
-_NCT_ID = ("protocolSection", "identificationModule", "nctId")
-_LAST_UPDATE = ("protocolSection", "statusModule", "lastUpdatePostDateStruct", "date")

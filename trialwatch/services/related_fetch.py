@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from trialwatch.config import SearchConfig
 from trialwatch.ctgov.client import CtgovClient
+from trialwatch.domain.raw import last_update_posted, nct_id
 from trialwatch.services.spool import Section, Spool
 from trialwatch.store import bulk
 
@@ -32,16 +33,8 @@ def with_results(summaries: Iterable[Mapping[str, Any]]) -> dict[str, str | None
     """NCT id -> last-update date of each search summary that says results are posted."""
     found: dict[str, str | None] = {}
     for record in summaries:
-        protocol = record.get("protocolSection")
-        if record.get("hasResults") is not True or not isinstance(protocol, dict):
-            continue
-        ident = protocol.get("identificationModule") or {}
-        status = protocol.get("statusModule") or {}
-        nct = ident.get("nctId") if isinstance(ident, dict) else None
-        posted = (status.get("lastUpdatePostDateStruct") or {}) if isinstance(status, dict) else {}
-        if isinstance(nct, str):
-            date = posted.get("date") if isinstance(posted, dict) else None
-            found[nct] = date if isinstance(date, str) else None
+        if record.get("hasResults") is True and (nct := nct_id(record)) is not None:
+            found[nct] = last_update_posted(record)
     return found
 
 

@@ -10,6 +10,10 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
+from trialwatch.domain.raw import obj, objs
+
+__all__ = ["obj", "objs"]  # shared by every results module, with the readers below
+
 RESULTS = "resultsSection"
 
 
@@ -25,17 +29,6 @@ def jsonable(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [jsonable(v) for v in value]
     return value
-
-
-def obj(value: Any, *path: str) -> dict[str, Any]:
-    for key in path:
-        value = value.get(key) if isinstance(value, dict) else None
-    return value if isinstance(value, dict) else {}
-
-
-def objs(value: Any, key: str) -> list[dict[str, Any]]:
-    items = value.get(key) if isinstance(value, dict) else None
-    return [i for i in items if isinstance(i, dict)] if isinstance(items, list) else []
 
 
 def text(value: dict[str, Any], key: str) -> str | None:

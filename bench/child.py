@@ -70,7 +70,7 @@ def pandas_export(config_path: str, out: str) -> dict[str, Any]:
     import pandas as pd
 
     from trialwatch.config import load_config
-    from trialwatch.services.exports import WHAT
+    from trialwatch.services.export_rows import WHAT
     from trialwatch.store.reader import reading
 
     config = load_config(Path(config_path))

@@ -85,6 +85,28 @@ def test_retried_attempts_are_counted_against_a_real_server():
         assert c.stats.requests == api.requests == 3
 
 
+def test_every_attempt_is_counted_when_the_retries_run_out():
+    """3 attempts answered 503 exhaust 2 retries: 3 requests, not 1; the next call starts at 0."""
+    from tests.fakeapi import FakeApi
+
+    with FakeApi() as api:
+        api.faults += [(503, b"busy", {"Retry-After": "0"})] * 4
+        c = CtgovClient(api.url, make_session(make_retry(2, backoff_factor=0)), min_interval=0)
+        with pytest.raises(ApiError, match="kept failing"):
+            c.version()
+        assert c.stats.requests == api.requests == 3
+        assert c.version().api_version == "2.0.5"  # the last 503, then an answer
+        assert c.stats.requests == api.requests == 5
+
+
+def test_the_failed_attempts_are_carried_through_urllib3s_copies():
+    retry = make_retry(3, backoff_factor=0)
+    once = retry.increment("GET", "/version", error=ConnectionResetError())
+    twice = once.increment("GET", "/version", error=ConnectionResetError())
+    assert [r.failed_attempts for r in (retry, once, twice)] == [0, 1, 2]
+    assert twice.new(total=1).failed_attempts == 2
+
+
 @responses.activate
 def test_gives_up_after_the_retry_budget():
     responses.get(f"{API}/version", status=503)

@@ -11,7 +11,7 @@ import pytest
 
 from tests.staff_store import populate
 from trialwatch.config import load_config
-from trialwatch.services import exports
+from trialwatch.services import export_rows, exports
 from trialwatch.store.reader import reading
 
 WHATS = ("studies", "outcomes", "adverse-events", "changes", "search-hits")
@@ -46,7 +46,7 @@ def test_failed_export_leaves_no_file(ctgov, make_config, tmp_path: Path, monkey
         yield from []
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setitem(exports.WHAT, "outcomes", broken)
+    monkeypatch.setitem(export_rows.WHAT, "outcomes", broken)
     with pytest.raises(exports.ExportError, match="No space left on device"):
         exports.export_to(config, "outcomes", target)
     assert list(tmp_path.glob("outcomes*")) == [] and not list(tmp_path.glob(".*.partial"))

@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from trialwatch import __version__
-from trialwatch.cli import archive_commands, output
+from trialwatch.cli import archive_commands, db_commands, output
 from trialwatch.cli import io_commands as commands_io
 from trialwatch.cli import lookups as commands
 from trialwatch.cli.context import Context
@@ -208,81 +208,9 @@ def schedule(obj: Context, once: bool) -> None:
     scheduler.serve(config)
 
 
-@cli.group()
-def db() -> None:
-    """The database schema: see where it stands, upgrade it (PostgreSQL needs this once per update).
-
-    \b
-    Example:
-      trialwatch --config config.toml db current
-      trialwatch --config config.toml db upgrade
-    """
-
-
-@db.command("upgrade")
-@click.pass_obj
-def db_upgrade(obj: Context) -> None:
-    """Create the tables, or migrate them to this trialwatch's schema revision.
-
-    Running it again does nothing. Back up a database that holds data first.
-
-    \b
-    Example:
-      trialwatch --config config.toml db upgrade
-    """
-    from trialwatch.store import engine as store
-    from trialwatch.store import schema
-
-    config = obj.config()
-    before = store.upgrade_store(config.database_url)
-    head = schema.HEAD_REVISION
-    done = {
-        "current": f"already at schema revision {head}, the newest; nothing to do",
-        "empty": f"created the tables (schema revision {head})",
-        "unversioned": f"adopted the existing tables and brought them to schema revision {head}",
-    }.get(before.status, f"upgraded from schema revision {before.revision} to {head}")
-    obj.echo(f"{store.safe_url(config.database_url)}: {done}")
-
-
-@db.command("current")
-@click.pass_obj
-def db_current(obj: Context) -> None:
-    """Show the database's schema revision; exit 1 when it needs `db upgrade`.
-
-    \b
-    Example:
-      trialwatch --config config.toml db current
-    """
-    from trialwatch.store import engine as store
-    from trialwatch.store import schema
-
-    config = obj.config()
-    state = store.store_schema(config.database_url)
-    where = store.safe_url(config.database_url)
-    if state.status != "current":
-        hint = f" --config {config.path}"
-        click.echo(schema.refusal(state, where, hint), err=True)
-        sys.exit(1)
-    obj.echo(f"{where}: schema revision {state.revision} (up to date)")
-
-
-@db.command("revision", hidden=True)
-@click.option("-m", "--message", required=True, help="What the schema change does.")
-def db_revision(message: str) -> None:
-    """For developers: write the next migration from the difference between models.py and
-    the newest revision. Review the new file, then run `ruff format` on it.
-
-    \b
-    Example:
-      trialwatch db revision -m "add studies.locations"
-    """
-    from trialwatch.store import schema
-
-    click.echo(f"Wrote {schema.new_revision(message)}; review it before committing.")
-
-
-# the staff commands: reading the store, and reaching outside it
-for command in (commands.show, commands.history, commands.changes, commands.status,
+# the schema's commands, and the staff commands: reading the store, and reaching outside it
+for command in (db_commands.db,
+                commands.show, commands.history, commands.changes, commands.status,
                 commands_io.search, commands_io.export,
                 archive_commands.import_archives, archive_commands.backfill):  # fmt: skip
     cli.add_command(command)

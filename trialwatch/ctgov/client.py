@@ -1,6 +1,7 @@
 """ClinicalTrials.gov API v2 endpoints: batched lookups by id and paginated searches.
 
-The transport (session, retries, pacing, deadline) is trialwatch.ctgov.session. Fetch functions
+The transport (session, retries, pacing, deadline) is trialwatch.ctgov.session, the guard on a
+walk through pages trialwatch.ctgov.page_walk. Fetch functions
 only talk HTTP and return plain dicts; they never touch the store.
 """
 
@@ -10,6 +11,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from trialwatch.ctgov.page_walk import PageWalk, ident_of, studies_of
 from trialwatch.ctgov.session import BadRequest, Transport
 from trialwatch.domain.records import STORE_INT_MAX
 from trialwatch.errors import ApiError
@@ -100,7 +102,7 @@ class CtgovClient(Transport):
             if token:
                 page_params["pageToken"] = token
             page = self.get_json("studies", page_params)
-            studies = _studies_of(page)
+            studies = studies_of(page)
             token = walk.next_token(page, studies)
             yield studies, page
             seen += len(studies)
@@ -204,7 +206,7 @@ class CtgovClient(Transport):
         by_id: dict[str, dict[str, Any]] = {}
         alias_of: dict[str, str] = {}
         for record in records:
-            ident = _ident(record)
+            ident = ident_of(record)
             nct = ident.get("nctId")
             if not isinstance(nct, str):
                 continue
@@ -227,72 +229,14 @@ class CtgovClient(Transport):
             sink(list(found.values()))
 
 
-class PageWalk:
-    """Guards a walk through pages against a registry (or a proxy) whose pages never end.
-
-    A token seen before, a page that adds no study not seen on an earlier page, or more pages
-    than `totalCount` allows ends the walk with an ApiError instead of looping for ever.
-    """
-
-    def __init__(self) -> None:
-        self.pages = 0
-        self.total: int | None = None
-        self.tokens: set[str] = set()
-        self.ids: set[str] = set()
-
-    def next_token(self, page: dict[str, Any], studies: list[dict[str, Any]]) -> str | None:
-        """The page's nextPageToken, once the page is checked to move the walk forward."""
-        self.pages += 1
-        if self.pages == 1 and isinstance(page.get("totalCount"), int):
-            self.total = page["totalCount"]
-        token = page.get("nextPageToken")
-        if token is not None and not isinstance(token, str):
-            self._refuse(f"has a nextPageToken that is not text ({type(token).__name__})")
-        ids = {i for s in studies if isinstance(i := _ident(s).get("nctId"), str)}
-        if studies and ids and ids <= self.ids and self.pages > 1:
-            self._refuse("adds no study that an earlier page did not already have")
-        self.ids |= ids
-        # every page but a last empty one adds a study: more pages than studies cannot be
-        if self.total is not None and self.pages > max(self.total, 0) + 1:
-            self._refuse(f"is more than a totalCount of {self.total} allows")
-        if token is not None and token in self.tokens:
-            self._refuse(f"repeats the page token {token[:40]!r}")
-        if token:
-            self.tokens.add(token)
-        return token
-
-    def _refuse(self, why: str) -> None:
-        raise ApiError(
-            f"The registry's pages do not end: page {self.pages} {why}. The walk was stopped "
-            "so that it cannot loop for ever; nothing was changed, try again later."
-        )
-
-
 def _ids_in(records: list[dict[str, Any]]) -> set[str]:
     """Every id and alias the records answer to."""
     out: set[str] = set()
     for record in records:
-        ident = _ident(record)
+        ident = ident_of(record)
         ids = [ident.get("nctId"), *(ident.get("nctIdAliases") or [])]
         out.update(i for i in ids if isinstance(i, str))
     return out
-
-
-def _ident(record: Any) -> dict[str, Any]:
-    if isinstance(record, dict):
-        proto = record.get("protocolSection")
-        if isinstance(proto, dict) and isinstance(proto.get("identificationModule"), dict):
-            return proto["identificationModule"]  # type: ignore[no-any-return]
-    return {}
-
-
-def _studies_of(page: Any) -> list[dict[str, Any]]:
-    if not isinstance(page, dict):
-        raise ApiError("The registry answered with JSON that is not a page of studies")
-    studies = page.get("studies", [])
-    if not isinstance(studies, list):
-        raise ApiError("The registry's page has a 'studies' value that is not a list")
-    return [s for s in studies if isinstance(s, dict)]
 
 
 def _bounded_text(value: Any, key: str, limit: int, problems: list[str]) -> str | None:

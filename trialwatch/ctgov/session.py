@@ -11,7 +11,8 @@ import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import requests
@@ -22,6 +23,10 @@ from trialwatch.ctgov.stop import STOP
 from trialwatch.ctgov.watch import Aborted, Watch, WatchedAdapter, current_watch
 from trialwatch.errors import ApiError, Stopped, safe_text
 
+if TYPE_CHECKING:
+    from urllib3.connectionpool import ConnectionPool
+    from urllib3.response import BaseHTTPResponse
+
 USER_AGENT = f"trialwatch/{__version__} (clinical-trial reference tracker)"
 RETRY_STATUSES = (429, 500, 502, 503, 504)
 
@@ -29,9 +34,11 @@ RETRY_STATUSES = (429, 500, 502, 503, 504)
 class CappedRetry(Retry):
     """urllib3 Retry obeying Retry-After only up to a bound: a 6 am job never sleeps an hour.
 
-    Its pauses between attempts end early when a stop is requested."""
+    Its pauses between attempts end early when a stop is requested. It counts the attempts that
+    failed in `increment()`, which urllib3 calls once for each, and tells the request's Watch."""
 
     max_retry_after: float = 120.0
+    failed_attempts: int = 0  # of the request this Retry (one of urllib3's copies) serves
 
     def parse_retry_after(self, retry_after: str) -> float:
         return min(super().parse_retry_after(retry_after), self.max_retry_after)
@@ -39,6 +46,25 @@ class CappedRetry(Retry):
     def new(self, **kw: Any) -> CappedRetry:
         new = super().new(**kw)
         new.max_retry_after = self.max_retry_after
+        new.failed_attempts = self.failed_attempts
+        return new
+
+    def increment(
+        self,
+        method: str | None = None,
+        url: str | None = None,
+        response: BaseHTTPResponse | None = None,
+        error: Exception | None = None,
+        _pool: ConnectionPool | None = None,
+        _stacktrace: TracebackType | None = None,
+    ) -> CappedRetry:
+        """One attempt failed: counted (and told to the Watch) before urllib3 decides, since it
+        raises instead of returning once the retries are spent."""
+        failed = self.failed_attempts + 1
+        if (watch := current_watch()) is not None:
+            watch.failed_attempts = failed
+        new = super().increment(method, url, response, error, _pool, _stacktrace)
+        new.failed_attempts = failed
         return new
 
     def sleep(self, response: Any = None) -> None:
@@ -53,7 +79,7 @@ class CappedRetry(Retry):
 
 def make_retry(
     total: int = 5, backoff_factor: float = 1.0, max_retry_after: float = 120.0
-) -> Retry:
+) -> CappedRetry:
     retry = CappedRetry(
         total=total,
         connect=total,
@@ -124,19 +150,20 @@ class Transport:
         self._pace()
         connect, read = self.timeout
         # each socket read may take the whole deadline: the Watch, not urllib3, ends a slow one
+        response: requests.Response | None = None
         with Watch(read) as watch:
             try:
                 response = self.session.get(url, params=params, timeout=(connect, read + 1))
                 body = response.content  # read here so a reset mid-body is caught below
             except (requests.exceptions.RequestException, Aborted) as exc:
-                self.stats.requests += 1 + _retries_of(exc)
+                # the attempts that failed (CappedRetry.increment), and the one that answered
+                self.stats.requests += watch.failed_attempts + (response is not None)
                 error = _abort_error(watch, url, read)
                 raise error or _transport_error(exc, url, connect, read) from None
+        self.stats.requests += watch.failed_attempts + 1
         if (cut_short := _abort_error(watch, url, read)) is not None:  # a body read to a close
-            self.stats.requests += 1
             raise cut_short
         _raise_if_stopping(url)
-        self.stats.requests += 1 + _history_len(response)
         self.stats.bytes += len(body)
         return decode(response, body, url)
 
@@ -254,16 +281,3 @@ def _reason(exc: Exception) -> str:
     reason = exc.args[0] if exc.args else exc
     inner = getattr(reason, "reason", None)
     return safe_text(inner or reason)
-
-
-def _history_len(response: requests.Response) -> int:
-    retries = getattr(response.raw, "retries", None)
-    return len(getattr(retries, "history", ()) or ())
-
-
-def _retries_of(exc: Exception) -> int:
-    reason = exc.args[0] if exc.args else None
-    retries = getattr(reason, "retries", None) or getattr(
-        getattr(reason, "reason", None), "retries", None
-    )
-    return len(getattr(retries, "history", ()) or ())

@@ -34,6 +34,7 @@ class Watch:
         self.seconds = seconds
         self.until = math.inf  # armed when the request is sent, disarmed between attempts
         self.fired: str | None = None  # "deadline", or the stop request's reason
+        self.failed_attempts = 0  # counted by the retry (trialwatch.ctgov.session.CappedRetry)
         self._sockets: list[socket.socket] = []
         self._lock = threading.Lock()
         self._done = threading.Event()

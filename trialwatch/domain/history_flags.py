@@ -100,6 +100,7 @@ def _primary_outcome_flags(versions: Sequence[HistoryVersion]) -> list[HistoryFl
             continue
         # the change was posted after `a` was current and by `b`'s last update
         earliest = max(d for d in (to_date(_last_update(a.record)), a.observed, date.min) if d)
+        change = _PrimaryChange(a, b, before, after, earliest)
         completion = _date(b.record, "primaryCompletionDateStruct")
         start = _date(b.record, "startDateStruct")
         for code, reference, words in (
@@ -108,25 +109,37 @@ def _primary_outcome_flags(versions: Sequence[HistoryVersion]) -> list[HistoryFl
         ):
             ref = to_date(reference, month_end=True)
             if ref is not None and earliest > ref:
-                out.append(_primary_flag(code, words, reference, a, b, before, after, earliest))
+                out.append(_primary_flag(change, code, words, reference))
                 break
     return out
 
 
+@dataclass(frozen=True)
+class _PrimaryChange:
+    """The primary outcomes of version `a` (`before`) and of the next one, `b` (`after`), which
+    were changed no earlier than `earliest`."""
+
+    a: HistoryVersion
+    b: HistoryVersion
+    before: dict[str, str]
+    after: dict[str, str]
+    earliest: date
+
+
 def _primary_flag(
-    code: str, after_what: str, reference: str | None, a: HistoryVersion, b: HistoryVersion,
-    before: dict[str, str], after: dict[str, str], earliest: date,
-) -> HistoryFlag:  # fmt: skip
+    change: _PrimaryChange, code: str, after_what: str, reference: str | None
+) -> HistoryFlag:
+    a, b, before, after = change.a, change.b, change.before, change.after
     removed = [v for k, v in before.items() if k not in after]
     added = [v for k, v in after.items() if k not in before]
     verb = "replaced" if removed and added else "changed"
     by = _last_update(b.record) or (b.observed.isoformat() if b.observed else "?")
     words = (
         f"Primary outcome {verb} after {after_what} ({reference}): changed between "
-        f"{earliest.isoformat()} and {by} ({_named(a.version, b.version)}). "
+        f"{change.earliest.isoformat()} and {by} ({_named(a.version, b.version)}). "
         f"Before: {'; '.join(removed) or '(none)'}. After: {'; '.join(added) or '(none)'}."
     )
-    details = {"reference_date": reference, "changed_after": earliest.isoformat(),
+    details = {"reference_date": reference, "changed_after": change.earliest.isoformat(),
                "changed_by": by, "before": removed, "after": added}  # fmt: skip
     return HistoryFlag(code, words, (a.version, b.version), details)
 

@@ -1,6 +1,7 @@
 """Pure parsing of an API v2 Study record into the summary the store and lookups need.
 
-Every module and most fields are optional and drift over time, so each field is read defensively:
+Every module and most fields are optional and drift over time, so each field is read defensively
+(trialwatch.domain.record_reader):
 it is either parsed or named in `problems`; nothing here raises on a strange record.
 """
 
@@ -15,6 +16,8 @@ import orjson
 
 from trialwatch.domain.dates import date_precision
 from trialwatch.domain.ids import CANONICAL
+from trialwatch.domain.record_reader import CODE_LIMITS as CODE_LIMITS  # re-exported
+from trialwatch.domain.record_reader import RecordReader
 from trialwatch.domain.summary import StudySummary as StudySummary  # re-exported
 
 ENROLLMENT_SENTINEL = 99999999  # some records use this for "unknown"
@@ -26,8 +29,6 @@ CORE_MODULES = (
     "identificationModule", "statusModule", "designModule", "sponsorCollaboratorsModule",
     "conditionsModule",
 )  # fmt: skip
-# The store's column sizes for codes: a longer "code" is garbage, named instead of stored.
-CODE_LIMITS = {"code": 40, "type": 20}
 
 DATE_FIELDS = {
     "start_date": "startDateStruct",
@@ -41,96 +42,49 @@ POSTED_FIELDS = {
 }
 
 
-class _Reader:
-    """Walks a record by path, collecting a problem instead of raising on a wrong shape."""
-
-    def __init__(self, record: Any) -> None:
-        self.record = record if isinstance(record, dict) else {}
-        self.problems: list[str] = []
-        if not isinstance(record, dict):
-            self.problems.append("record: not a JSON object")
-
-    def node(self, *path: str) -> Any:
-        cur: Any = self.record
-        for i, key in enumerate(path):
-            if cur is None:
-                return None
-            if not isinstance(cur, dict):
-                self.problems.append(f"{'.'.join(path[:i])}: expected an object")
-                return None
-            if key in cur and cur[key] is None:  # the API omits absent values; null is odd
-                self.problems.append(f"{'.'.join(path[: i + 1])}: null")
-            cur = cur.get(key)
-        return cur
-
-    def text(self, *path: str) -> str | None:
-        value = self.node(*path)
-        if value is None or isinstance(value, str):
-            return value
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            return str(value)
-        self.problems.append(f"{'.'.join(path)}: expected text, got {type(value).__name__}")
-        return None
-
-    def code(self, *path: str, limit: int = CODE_LIMITS["code"]) -> str | None:
-        """A registry code (status, type, class): kept verbatim if unknown, if it fits the store."""
-        value = self.text(*path)
-        if value is not None and len(value) > limit:
-            self.problems.append(
-                f"{'.'.join(path)}: too long for a registry code ({len(value)} characters)"
-            )
-            return None
-        return value
-
-    def texts(self, *path: str, key: str | None = None) -> tuple[str, ...]:
-        """A list of strings (or of objects whose `key` is a string)."""
-        value = self.node(*path)
-        if value is None:
-            return ()
-        if not isinstance(value, list):
-            self.problems.append(f"{'.'.join(path)}: expected a list")
-            return ()
-        out: list[str] = []
-        for item in value:
-            if key is not None:
-                item = item.get(key) if isinstance(item, dict) else None
-            if isinstance(item, str):
-                out.append(item)
-            else:
-                self.problems.append(f"{'.'.join(path)}: skipped an entry that is not text")
-        return tuple(out)
-
-    def date(self, *path: str) -> tuple[str | None, str | None]:
-        struct = self.node(*path)
-        if struct is None:
-            return None, None
-        if not isinstance(struct, dict):
-            self.problems.append(f"{'.'.join(path)}: expected an object")
-            return None, None
-        date, kind = struct.get("date"), struct.get("type")
-        self.problems += [
-            f"{'.'.join(path)}.{k}: null"
-            for k in ("date", "type")
-            if k in struct and struct[k] is None
-        ]
-        if date is not None and not (isinstance(date, str) and date_precision(date)):
-            self.problems.append(f"{'.'.join(path)}.date: not a registry date: {date!r}")
-            date = None
-        if kind is not None and not (isinstance(kind, str) and len(kind) <= CODE_LIMITS["type"]):
-            self.problems.append(f"{'.'.join(path)}.type: expected a short code: {kind!r:.60}")
-            kind = None
-        return date, kind
+_IDENT = ("protocolSection", "identificationModule")
+_STATUS = ("protocolSection", "statusModule")
+_DESIGN = ("protocolSection", "designModule")
+_SPONSORS = ("protocolSection", "sponsorCollaboratorsModule")
 
 
 def parse_study(record: Any) -> StudySummary:
     """Extract the summary of one Study; never raises (see `problems`)."""
-    r = _Reader(record)
-    ident = ("protocolSection", "identificationModule")
-    status = ("protocolSection", "statusModule")
-    design = ("protocolSection", "designModule")
-    sponsors = ("protocolSection", "sponsorCollaboratorsModule")
+    r = RecordReader(record)
+    # in this order, so that the problems are listed in the order they always were
+    nct_id = _nct_id(r)
+    _note_missing_modules(r)
+    enrollment = _enrollment(r)
+    has_results = _has_results(r)
+    interventions = _interventions(r)
+    dates = _dates(r)
+    return StudySummary(
+        nct_id=nct_id,
+        brief_title=r.text(*_IDENT, "briefTitle"),
+        official_title=r.text(*_IDENT, "officialTitle"),
+        acronym=r.text(*_IDENT, "acronym"),
+        overall_status=r.code(*_STATUS, "overallStatus"),
+        why_stopped=r.text(*_STATUS, "whyStopped"),
+        phases=r.texts(*_DESIGN, "phases"),
+        study_type=r.code(*_DESIGN, "studyType"),
+        enrollment=enrollment,
+        enrollment_type=r.code(*_DESIGN, "enrollmentInfo", "type", limit=CODE_LIMITS["type"]),
+        lead_sponsor=r.text(*_SPONSORS, "leadSponsor", "name"),
+        lead_sponsor_class=r.code(*_SPONSORS, "leadSponsor", "class"),
+        collaborators=r.texts(*_SPONSORS, "collaborators", key="name"),
+        conditions=r.texts("protocolSection", "conditionsModule", "conditions"),
+        interventions=interventions,
+        has_results=has_results,
+        version_holder=_version_holder(r),
+        aliases=r.texts(*_IDENT, "nctIdAliases"),
+        problems=tuple(dict.fromkeys(r.problems)),
+        **dates,
+    )
 
-    nct_id = r.text(*ident, "nctId") or ""
+
+def _nct_id(r: RecordReader) -> str:
+    """The record's NCT id, or "" (and a problem) when it is missing or not an NCT id."""
+    nct_id = r.text(*_IDENT, "nctId") or ""
     if not nct_id:
         r.problems.append("protocolSection.identificationModule.nctId: missing")
     elif not CANONICAL.match(nct_id):
@@ -138,6 +92,10 @@ def parse_study(record: Any) -> StudySummary:
             f"protocolSection.identificationModule.nctId: not an NCT id: {nct_id!r:.60}"
         )
         nct_id = ""
+    return nct_id
+
+
+def _note_missing_modules(r: RecordReader) -> None:
     proto = r.node("protocolSection")
     if isinstance(proto, dict):
         missing = [m for m in CORE_MODULES if m not in proto]
@@ -145,8 +103,10 @@ def parse_study(record: Any) -> StudySummary:
     elif "protocolSection" not in r.record:
         r.problems.append("protocolSection: missing")
 
-    enrollment: int | None = None
-    raw_count = r.node(*design, "enrollmentInfo", "count")
+
+def _enrollment(r: RecordReader) -> int | None:
+    """The enrollment count if it is a count of people; None (and a problem) otherwise."""
+    raw_count = r.node(*_DESIGN, "enrollmentInfo", "count")
     if isinstance(raw_count, int) and not isinstance(raw_count, bool):
         if raw_count == ENROLLMENT_SENTINEL:
             r.problems.append("enrollment 99999999 is the registry's sentinel for unknown")
@@ -155,15 +115,22 @@ def parse_study(record: Any) -> StudySummary:
         elif raw_count > STORE_INT_MAX:
             r.problems.append(f"enrollment {raw_count} is too large to be a count of people")
         else:
-            enrollment = raw_count
+            return raw_count
     elif raw_count is not None:
         r.problems.append(f"enrollmentInfo.count: expected a whole number, got {raw_count!r}")
+    return None
 
+
+def _has_results(r: RecordReader) -> bool | None:
     has_results = r.node("hasResults")
     if has_results is not None and not isinstance(has_results, bool):
         r.problems.append(f"hasResults: expected true/false, got {has_results!r}")
-        has_results = None
+        return None
+    return has_results
 
+
+def _interventions(r: RecordReader) -> tuple[str, ...]:
+    """Each intervention as "TYPE: name" (or its name alone when it has no type)."""
     interventions: list[str] = []
     raw_interventions = r.node("protocolSection", "armsInterventionsModule", "interventions")
     if isinstance(raw_interventions, list):
@@ -179,38 +146,20 @@ def parse_study(record: Any) -> StudySummary:
                 )
     elif raw_interventions is not None:
         r.problems.append("armsInterventionsModule.interventions: expected a list")
+    return tuple(interventions)
 
+
+def _dates(r: RecordReader) -> dict[str, Any]:
+    """The StudySummary's date fields (each with its type) and posted dates."""
     dates: dict[str, Any] = {}
     for name, key in DATE_FIELDS.items():
-        dates[name], dates[f"{name}_type"] = r.date(*status, key)
+        dates[name], dates[f"{name}_type"] = r.date(*_STATUS, key)
     for name, key in POSTED_FIELDS.items():
-        dates[name] = r.date(*status, key)[0]
-
-    return StudySummary(
-        nct_id=nct_id,
-        brief_title=r.text(*ident, "briefTitle"),
-        official_title=r.text(*ident, "officialTitle"),
-        acronym=r.text(*ident, "acronym"),
-        overall_status=r.code(*status, "overallStatus"),
-        why_stopped=r.text(*status, "whyStopped"),
-        phases=r.texts(*design, "phases"),
-        study_type=r.code(*design, "studyType"),
-        enrollment=enrollment,
-        enrollment_type=r.code(*design, "enrollmentInfo", "type", limit=CODE_LIMITS["type"]),
-        lead_sponsor=r.text(*sponsors, "leadSponsor", "name"),
-        lead_sponsor_class=r.code(*sponsors, "leadSponsor", "class"),
-        collaborators=r.texts(*sponsors, "collaborators", key="name"),
-        conditions=r.texts("protocolSection", "conditionsModule", "conditions"),
-        interventions=tuple(interventions),
-        has_results=has_results,
-        version_holder=_version_holder(r),
-        aliases=r.texts(*ident, "nctIdAliases"),
-        problems=tuple(dict.fromkeys(r.problems)),
-        **dates,
-    )
+        dates[name] = r.date(*_STATUS, key)[0]
+    return dates
 
 
-def _version_holder(r: _Reader) -> str | None:
+def _version_holder(r: RecordReader) -> str | None:
     value = r.text("derivedSection", "miscInfoModule", "versionHolder")
     if value is not None and not date_precision(value):
         r.problems.append(f"derivedSection.miscInfoModule.versionHolder: not a date: {value!r:.60}")

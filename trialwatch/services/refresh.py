@@ -37,7 +37,8 @@ from trialwatch.services.refresh_fetch import (
 from trialwatch.services.spool import Section, Spool
 from trialwatch.store import bulk
 from trialwatch.store import engine as store
-from trialwatch.store.ingest import ingest_prepared, update_membership
+from trialwatch.store.ingest import ingest_prepared
+from trialwatch.store.membership import update_membership
 from trialwatch.store.models import RefreshRun, SearchState, utcnow
 
 log = logging.getLogger(__name__)

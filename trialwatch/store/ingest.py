@@ -1,4 +1,4 @@
-"""Versioned ingest: records in, versions, current study rows, changes and memberships out.
+"""Versioned ingest: records in, versions, current study rows and changes out.
 
 Orders the pure pieces (records, changes) around the store; one call works inside the caller's
 transaction, so a failure anywhere rolls the whole refresh back.
@@ -11,15 +11,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import insert, update
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
-from trialwatch.domain.change import LoggedChange
 from trialwatch.domain.records import StudySummary, canonical_record, loads_json, parse_study
 from trialwatch.domain.version_diff import VersionKind, diff_versions
 from trialwatch.store import bulk
 from trialwatch.store import engine as store
-from trialwatch.store.models import Change, SearchHit, Study
+from trialwatch.store.models import Change, Study
 
 
 @dataclass
@@ -103,6 +102,7 @@ def ingest_prepared(
 ) -> IngestStats:
     """`ingest_records` for prepared records, streamed in batches of `BATCH`: memory stays flat."""
     stats = IngestStats()
+    at = _Round(scope, now, run_id)
     seen: set[str] = set()
     batch: dict[str, Prepared] = {}
     for entry in entries:
@@ -111,10 +111,10 @@ def ingest_prepared(
         seen.add(entry.nct_id)
         batch[entry.nct_id] = entry  # a repeated id: the last copy counts, as before
         if len(batch) >= BATCH:
-            _ingest_batch(session, batch, scope, now, run_id, stats)
+            _ingest_batch(session, batch, at, stats)
             batch = {}
     if batch:
-        _ingest_batch(session, batch, scope, now, run_id, stats)
+        _ingest_batch(session, batch, at, stats)
     stats.records = len(seen)
     return stats
 
@@ -122,15 +122,62 @@ def ingest_prepared(
 BATCH = 500  # records per round of queries: one SELECT of stored hashes, bulk writes
 
 
+@dataclass(frozen=True)
+class _Round:
+    """What every row written for one call of `ingest_prepared` shares."""
+
+    scope: str
+    now: datetime
+    run_id: int | None
+
+
+class _Stored(NamedTuple):
+    """A record stored as a new version, with the version before it (None for a new study)."""
+
+    entry: Prepared
+    prev: bulk.VersionRef | None
+    version_id: int
+
+
 def _ingest_batch(
-    session: Session,
-    batch: dict[str, Prepared],
-    scope: str,
-    now: datetime,
-    run_id: int | None,
-    stats: IngestStats,
+    session: Session, batch: dict[str, Prepared], at: _Round, stats: IngestStats
 ) -> None:
     previous = bulk.latest_versions(session, batch)  # one query for the whole batch
+    stored = _store_versions(session, batch, previous, at)
+    # the old versions a change is diffed against, read in one query
+    diffed = {
+        s.prev.id
+        for s in stored
+        if s.prev is not None
+        and s.prev.scope == at.scope
+        and s.prev.study_hash != s.entry.study_hash
+    }
+    old_raw = bulk.versions_raw(session, diffed)
+    study_rows: list[dict[str, Any]] = []
+    change_rows: list[dict[str, Any]] = []
+    for s in stored:
+        study_rows.append(
+            {**s.entry.row, "scope": at.scope, "first_seen": at.now, "last_checked": at.now,
+             "current_version_id": s.version_id}
+        )  # fmt: skip
+        if s.prev is not None and s.prev.id in diffed:
+            old = old_raw.get(s.prev.id, {})
+            change_rows += _change_rows(s.entry, s.prev, s.version_id, old, at)
+    # current state: a known study keeps its original first_seen
+    store.upsert(session, Study, study_rows, keep=("first_seen",))
+    if change_rows:
+        session.execute(insert(Change), change_rows)
+    stats.new_versions += len(stored)
+    stats.changes += len(change_rows)
+
+
+def _store_versions(
+    session: Session,
+    batch: dict[str, Prepared],
+    previous: dict[str, bulk.VersionRef],
+    at: _Round,
+) -> list[_Stored]:
+    """Marks the unchanged records seen now and inserts a new version of each of the others."""
     unchanged: list[int] = []
     unchanged_ids: list[str] = []
     new_rows: list[dict[str, Any]] = []
@@ -141,127 +188,44 @@ def _ingest_batch(
             unchanged.append(prev.id)
             unchanged_ids.append(nct)
             continue
-        new_rows.append(
-            {
-                "nct_id": nct,
-                "version_no": prev.version_no + 1 if prev else 1,
-                "scope": scope,
-                "content_hash": entry.content_hash,
-                "study_hash": entry.study_hash,
-                "version_holder": entry.row["version_holder"],
-                "last_update_posted": entry.row["last_update_posted"],
-                "raw": store.raw_json(session, entry.canonical),
-                "first_seen": now,
-                "last_seen": now,
-                "refresh_run_id": run_id,
-                "source": "api",
-                "format": "v2-json",
-                "observed_date": now.date().isoformat(),
-            }
-        )
+        new_rows.append(_version_row(session, entry, prev, at))
         pending.append((entry, prev))
-    bulk.touch_versions(session, unchanged, now)
-    bulk.touch_studies(session, unchanged_ids, now)
+    bulk.touch_versions(session, unchanged, at.now)
+    bulk.touch_studies(session, unchanged_ids, at.now)
     new_ids = bulk.insert_versions(session, new_rows)
-    # the old versions a change is diffed against, read in one query
-    diffed = {
-        prev.id
-        for entry, prev in pending
-        if prev is not None and prev.scope == scope and prev.study_hash != entry.study_hash
-    }
-    old_raw = bulk.versions_raw(session, diffed)
-    study_rows: list[dict[str, Any]] = []
-    change_rows: list[dict[str, Any]] = []
-    for (entry, prev), version_id in zip(pending, new_ids, strict=True):
-        study_rows.append(
-            {**entry.row, "scope": scope, "first_seen": now, "last_checked": now,
-             "current_version_id": version_id}
-        )  # fmt: skip
-        if prev is not None and prev.id in diffed:
-            new = loads_json(entry.canonical)
-            where = {"nct_id": entry.nct_id, "from_version_id": prev.id,
-                     "to_version_id": version_id, "detected_at": now, "run_id": run_id}  # fmt: skip
-            old = old_raw.get(prev.id, {})
-            kinds = VersionKind(prev.source, prev.format), VersionKind()
-            change_rows += [c.logged(**where).row() for c in diff_versions(old, new, *kinds)]
-    # current state: a known study keeps its original first_seen
-    store.upsert(session, Study, study_rows, keep=("first_seen",))
-    if change_rows:
-        session.execute(insert(Change), change_rows)
-    stats.new_versions += len(new_rows)
-    stats.changes += len(change_rows)
-
-
-@dataclass
-class MembershipDelta:
-    entered: list[str] = field(default_factory=list)
-    left: list[str] = field(default_factory=list)
-
-
-def update_membership(
-    session: Session,
-    search: str,
-    seen: Iterable[str],
-    *,
-    now: datetime,
-    run_id: int | None,
-    complete: bool,
-    baseline: bool,
-) -> MembershipDelta:
-    """Record which studies a search returned.
-
-    `complete`: `seen` is the whole result, so members not in it have left the search.
-    `baseline`: the first look (or a changed definition): memberships are recorded silently.
-    """
-    seen = set(seen)
-    # only what is needed: (id, present) pairs, and for a partial look only the ids seen
-    present = bulk.search_hits_present(session, search, None if complete else seen)
-    delta = MembershipDelta()
-    delta.entered = sorted(n for n in seen if not present.get(n, False))
-    upserts = [
-        {
-            "search_name": search,
-            "nct_id": nct,
-            "first_seen": now,  # kept for a known hit (see upsert below)
-            "last_seen": now,
-            "present": True,
-            "left_at": None,
-        }
-        for nct in sorted(seen)
+    return [
+        _Stored(entry, prev, version_id)
+        for (entry, prev), version_id in zip(pending, new_ids, strict=True)
     ]
-    store.upsert(session, SearchHit, upserts, keep=("first_seen",))
-    if complete:
-        delta.left = sorted(n for n, here in present.items() if here and n not in seen)
-        for start in range(0, len(delta.left), bulk.CHUNK):
-            session.execute(
-                update(SearchHit)
-                .where(
-                    SearchHit.search_name == search,
-                    SearchHit.nct_id.in_(delta.left[start : start + bulk.CHUNK]),
-                )
-                .values(present=False, left_at=now)
-            )
-    if not baseline:
-        entered = LoggedChange(
-            "search",
-            None,
-            f"entered {search}",
-            "notable",
-            detected_at=now,
-            run_id=run_id,
-            search_name=search,
-        )
-        left = LoggedChange(
-            "search",
-            f"in {search}",
-            f"left {search}",
-            "minor",
-            detected_at=now,
-            run_id=run_id,
-            search_name=search,
-        )
-        changes = [entered.logged(nct_id=n).row() for n in delta.entered]
-        changes += [left.logged(nct_id=n).row() for n in delta.left]
-        if changes:
-            session.execute(insert(Change), changes)
-    return delta
+
+
+def _version_row(
+    session: Session, entry: Prepared, prev: bulk.VersionRef | None, at: _Round
+) -> dict[str, Any]:
+    return {
+        "nct_id": entry.nct_id,
+        "version_no": prev.version_no + 1 if prev else 1,
+        "scope": at.scope,
+        "content_hash": entry.content_hash,
+        "study_hash": entry.study_hash,
+        "version_holder": entry.row["version_holder"],
+        "last_update_posted": entry.row["last_update_posted"],
+        "raw": store.raw_json(session, entry.canonical),
+        "first_seen": at.now,
+        "last_seen": at.now,
+        "refresh_run_id": at.run_id,
+        "source": "api",
+        "format": "v2-json",
+        "observed_date": at.now.date().isoformat(),
+    }
+
+
+def _change_rows(
+    entry: Prepared, prev: bulk.VersionRef, version_id: int, old: dict[str, Any], at: _Round
+) -> list[dict[str, Any]]:
+    """The changes from `prev` (`old` is its raw record) to the version just stored."""
+    new = loads_json(entry.canonical)
+    where = {"nct_id": entry.nct_id, "from_version_id": prev.id,
+             "to_version_id": version_id, "detected_at": at.now, "run_id": at.run_id}  # fmt: skip
+    kinds = VersionKind(prev.source, prev.format), VersionKind()
+    return [c.logged(**where).row() for c in diff_versions(old, new, *kinds)]

@@ -46,7 +46,10 @@ def update_membership(
     present = bulk.search_hits_present(session, search, None if complete else seen)
     delta = MembershipDelta()
     delta.entered = sorted(n for n in seen if not present.get(n, False))
-    store.upsert(session, SearchHit, _hit_rows(search, seen, now), keep=("first_seen",))
+    ordered = sorted(seen)
+    for start in range(0, len(ordered), HIT_ROWS):  # in rounds: memory stays flat for any search
+        rows = _hit_rows(search, ordered[start : start + HIT_ROWS], now)
+        store.upsert(session, SearchHit, rows, keep=("first_seen",))
     if complete:
         delta.left = sorted(n for n, here in present.items() if here and n not in seen)
         _mark_left(session, search, delta.left, now)
@@ -57,7 +60,10 @@ def update_membership(
     return delta
 
 
-def _hit_rows(search: str, seen: set[str], now: datetime) -> list[dict[str, Any]]:
+HIT_ROWS = 5_000  # membership rows per upsert
+
+
+def _hit_rows(search: str, ids: list[str], now: datetime) -> list[dict[str, Any]]:
     return [
         {
             "search_name": search,
@@ -67,7 +73,7 @@ def _hit_rows(search: str, seen: set[str], now: datetime) -> list[dict[str, Any]
             "present": True,
             "left_at": None,
         }
-        for nct in sorted(seen)
+        for nct in ids
     ]
 
 

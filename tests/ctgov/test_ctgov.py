@@ -9,7 +9,7 @@ import requests
 import responses
 from responses import registries
 
-from tests.conftest import API, load_fixture, page, param_matcher, study
+from tests.conftest import API, VERSION, load_fixture, page, param_matcher, study
 from trialwatch.ctgov.client import PROBE_FIELDS, CtgovClient
 from trialwatch.ctgov.session import make_retry, make_session
 from trialwatch.errors import ApiError
@@ -205,11 +205,15 @@ def test_requests_carry_user_agent_timeout_and_probe_fields():
     assert req.req_kwargs["timeout"] == (3.0, 8.0)
 
 
+@responses.activate
 def test_pacing_waits_between_requests():
+    """Three requests: the second comes 0.2 s after the first and waits out the rest of the
+    second; the third comes 4 s after, and does not wait."""
+    responses.get(f"{API}/version", json=VERSION)
     slept: list[float] = []
     clock = iter([0.0, 0.2, 1.0, 5.0, 5.0]).__next__
-    c = CtgovClient(API, min_interval=1.0, sleep=slept.append, clock=clock)
-    c._pace()
-    c._pace()
-    c._pace()
+    c = CtgovClient(API, make_session(), min_interval=1.0, sleep=slept.append, clock=clock)
+    for _ in range(3):
+        c.get_json("version")
     assert slept == [pytest.approx(0.8)]
+    assert len(responses.calls) == 3

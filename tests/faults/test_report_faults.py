@@ -17,6 +17,7 @@ import responses
 
 from tests.conftest import study
 from tests.faults.harness import CITED, SEARCH_HITS, Clinic, query, run_cli, set_up_clinic
+from tests.write_faults import fail_staged_fsync, failing_swap
 from trialwatch.report import writer as report_writer
 
 
@@ -27,52 +28,46 @@ def clinic(clinic: Clinic) -> Clinic:
     return clinic
 
 
-def _fail_on_call(n: int, exc: BaseException) -> Callable[..., Callable[..., int]]:
-    """A replacement for a writer step that works n-1 times, then raises `exc`."""
-
-    def install(original: Callable[..., int]) -> Callable[..., int]:
-        calls = {"n": 0}
-
-        def step(*args: Any) -> int:
-            calls["n"] += 1
-            if calls["n"] == n:
-                raise exc
-            return original(*args)
-
-        return step
-
-    return install
-
-
 def _disk_full() -> OSError:
     return OSError(errno.ENOSPC, "No space left on device")
 
 
-# (case id, writer step, fault installer, message, exit code)
+def _at_page(n: int, exc: BaseException) -> Callable[[pytest.MonkeyPatch], None]:
+    """The n-th staged page fails as it is synced to disk."""
+    return lambda monkeypatch: (fail_staged_fsync(monkeypatch, n, exc), None)[1]
+
+
+def _at_swap(exc: BaseException) -> Callable[[pytest.MonkeyPatch], None]:
+    return lambda monkeypatch: monkeypatch.setattr(
+        report_writer, "exchange_paths", failing_swap(exc)
+    )
+
+
+# (case id, fault installer, message)
 WRITE_FAULTS = [
-    ("disk-full-on-the-first-page", "_write_synced", _fail_on_call(1, _disk_full()),
+    ("disk-full-on-the-first-page", _at_page(1, _disk_full()),
      r"could not write the report to .*reports: \[Errno 28\] No space left on device; "
      r"the previous report is unchanged"),
-    ("disk-full-on-the-last-page", "_write_synced", _fail_on_call(3, _disk_full()),
+    ("disk-full-on-the-last-page", _at_page(3, _disk_full()),
      r"\[Errno 28\] No space left on device; the previous report is unchanged"),
-    ("io-error-at-the-swap", "_swap", _fail_on_call(1, OSError(errno.EIO, "Input/output error")),
+    ("io-error-at-the-swap", _at_swap(OSError(errno.EIO, "Input/output error")),
      r"\[Errno 5\] Input/output error; the previous report is unchanged"),
-    ("report-write-interrupted", "_write_synced", _fail_on_call(2, KeyboardInterrupt()),
+    ("report-write-interrupted", _at_page(2, KeyboardInterrupt()),
      r"^Aborted\.$"),
 ]  # fmt: skip
 
 
 @pytest.mark.parametrize(
-    ("step", "install", "message"), [pytest.param(*c[1:], id=c[0]) for c in WRITE_FAULTS]
+    ("install", "message"), [pytest.param(*c[1:], id=c[0]) for c in WRITE_FAULTS]
 )
 def test_failed_report_write_keeps_the_previous_report(
-    clinic: Clinic, monkeypatch: pytest.MonkeyPatch, step: str, install: Any, message: str
+    clinic: Clinic, monkeypatch: pytest.MonkeyPatch, install: Any, message: str
 ):
     refreshed = clinic.refresh()  # new data, so the next report would differ from the last
     assert refreshed.exit_code == 0, refreshed.stderr
     before = clinic.snapshot()
     renders = _report_runs(clinic)
-    monkeypatch.setattr(report_writer, step, install(getattr(report_writer, step)))
+    install(monkeypatch)
     result = run_cli("--config", str(clinic.config_path), "report")
     assert result.exit_code == 1, (result.stdout, result.stderr)
     assert re.search(message, result.stderr.strip(), re.M), result.stderr

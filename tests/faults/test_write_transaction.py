@@ -25,6 +25,7 @@ from tests.faults.harness import (
     run_cli,
     target_matcher,
 )
+from tests.write_faults import failing_swap
 from trialwatch.report import writer as report_writer
 
 REFUSE_OK_SQLITE = """
@@ -192,10 +193,9 @@ def test_report_whose_swap_fails_logs_no_run(clinic: Clinic, monkeypatch: pytest
     before = clinic.snapshot()
     renders = _report_runs(clinic)
 
-    def broken_swap(*args: Any) -> None:
-        raise OSError(5, "Input/output error")
-
-    monkeypatch.setattr(report_writer, "_swap", broken_swap)
+    monkeypatch.setattr(
+        report_writer, "exchange_paths", failing_swap(OSError(5, "Input/output error"))
+    )
     result = run_cli("--config", str(clinic.config_path), "report")
     assert result.exit_code == 1 and "previous report is unchanged" in result.stderr
     assert clinic.report_hashes() == before.report

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from click.testing import CliRunner
 
 from tests.conftest import API, VERSION, load_fixture, page, reset_api, study
+from tests.write_faults import fail_staged_fsync
 from trialwatch.cli.main import cli
 from trialwatch.config import load_config
 from trialwatch.report import writer as report_writer
@@ -121,21 +122,13 @@ def test_failed_write_leaves_the_previous_report_byte_identical(
 ) -> None:
     services.render_report(clinic)
     before = _snapshot(clinic.report_dir)
-    written: list[str] = []
-    real = report_writer._write_synced
-
-    def failing(path: Path, data: bytes) -> int:
-        written.append(path.name)
-        if len(written) == 3:
-            raise OSError(28, "No space left on device (simulated)")
-        return real(path, data)
-
-    monkeypatch.setattr(report_writer, "_write_synced", failing)
+    synced = fail_staged_fsync(monkeypatch, 3, OSError(28, "No space left on device (simulated)"))
     with pytest.raises(ReportWriteError, match="previous report is unchanged"):
         services.render_report(clinic)
     assert _snapshot(clinic.report_dir) == before
     assert not list(clinic.report_dir.parent.glob(".reports.staging-*"))
     assert len(_report_runs(db_url)) == 1  # the failed render is not logged as a report
+    assert len(synced) == 3  # the fault struck the third staged page
 
 
 def test_failed_render_touches_nothing(clinic: Any, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -157,7 +150,7 @@ def test_swap_keeps_foreign_files_and_drops_stale_pages(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, exchange: bool
 ) -> None:
     if not exchange:
-        monkeypatch.setattr(report_writer, "_exchange", lambda a, b: False)
+        monkeypatch.setattr(report_writer, "exchange_paths", lambda a, b: False)
     out = tmp_path / "reports"
     report_writer.write_report(out, {"study-A.html": "a", "index.html": "1"})
     (out / ".gitkeep").write_text("")

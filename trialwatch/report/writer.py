@@ -195,8 +195,10 @@ def _renameat2() -> Any:
     return renameat2
 
 
-def _exchange(a: Path, b: Path) -> bool:
-    """Atomically swap two paths (Linux renameat2); False if the platform cannot."""
+def exchange_paths(a: Path, b: Path) -> bool:
+    """Atomically swap two paths (Linux renameat2); False if the platform cannot, and the
+    writer then falls back to two renames. Public so that a test can stand in for a platform
+    without it, or for an I/O error at the swap."""
     renameat2 = _renameat2()
     if renameat2 is None:
         return False
@@ -216,7 +218,7 @@ def _swap(staging: Path, directory: Path) -> None:
         os.rename(staging, directory)
         staging.mkdir()  # keep the caller's clean-up uniform
         return
-    if _exchange(staging, directory):
+    if exchange_paths(staging, directory):
         return
     aside = directory.with_name(f".{directory.name}.previous")
     shutil.rmtree(aside, ignore_errors=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
 
 from trialwatch.store import engine as store
 from trialwatch.store.membership import HIT_ROWS, update_membership
@@ -18,7 +19,14 @@ def _ids(start: int, stop: int) -> list[str]:
 def test_every_hit_of_a_search_larger_than_one_round_is_stored_and_left_hits_marked(
     db_url: str,
 ) -> None:
-    sessions = store.session_factory(store.open_store(db_url))
+    engine = store.open_store(db_url)
+    try:
+        _check_rounds(store.session_factory(engine))
+    finally:
+        engine.dispose()
+
+
+def _check_rounds(sessions: sessionmaker[Session]) -> None:
     first = utcnow()
     hits = _ids(0, 2 * HIT_ROWS + 7)  # three rounds, the last one short
     with sessions.begin() as session:

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from trialwatch.domain.results import parse_adverse_events, parse_outcomes
 from trialwatch.domain.summary import FIELD_LABELS, LIST_JOINERS, LISTED_FIELDS
-from trialwatch.services.result_exports import analysis_rows, baseline_rows
+from trialwatch.services.result_exports import analysis_rows, baseline_rows, measurement_cells
 from trialwatch.store.changelog import ChangeQuery, change_log
 from trialwatch.store.models import RecordVersion, SearchHit, Study
 
@@ -78,13 +78,7 @@ def _outcome_rows(session: Session) -> Iterator[dict[str, Any]]:
                     "Dispersion": outcome.dispersion_type,
                     "Arm ID": m.group_id,
                     "Arm": groups.get(m.group_id),
-                    "Class": m.class_title,
-                    "Category": m.category_title,
-                    "Value": m.value,
-                    "Spread": m.spread,
-                    "Lower limit": m.lower_limit,
-                    "Upper limit": m.upper_limit,
-                    "Comment": m.comment,
+                    **measurement_cells(m),
                     "Number analysed": analysed.value if analysed else None,
                     "Units analysed": row_denoms[0].units if row_denoms else None,
                 }

@@ -10,6 +10,7 @@ from typing import Any
 
 from trialwatch.domain.findings import describe_analysis
 from trialwatch.domain.results import Denom, parse_baseline, parse_outcomes
+from trialwatch.domain.results.outcomes import Measurement
 
 NO_DIFFERENCE = "CI includes no difference (worked out by trialwatch)"
 
@@ -17,6 +18,19 @@ NO_DIFFERENCE = "CI includes no difference (worked out by trialwatch)"
 def _count(denoms: tuple[Denom, ...], group_id: str) -> str | None:
     cell = denoms[0].count_for(group_id) if denoms else None
     return cell.value if cell else None
+
+
+def measurement_cells(m: Measurement) -> dict[str, str | None]:
+    """A measurement's cells as registered: its row labels, value, spread, limits, comment."""
+    return {
+        "Class": m.class_title,
+        "Category": m.category_title,
+        "Value": m.value,
+        "Spread": m.spread,
+        "Lower limit": m.lower_limit,
+        "Upper limit": m.upper_limit,
+        "Comment": m.comment,
+    }
 
 
 def analysis_rows(nct_id: str, version: str | None, raw: dict[str, Any]) -> Iterator[dict]:
@@ -71,13 +85,7 @@ def baseline_rows(nct_id: str, version: str | None, raw: dict[str, Any]) -> Iter
                 "Unit": measure.unit,
                 "Arm ID": m.group_id,
                 "Arm": titles.get(m.group_id),
-                "Class": m.class_title,
-                "Category": m.category_title,
-                "Value": m.value,
-                "Spread": m.spread,
-                "Lower limit": m.lower_limit,
-                "Upper limit": m.upper_limit,
-                "Comment": m.comment,
+                **measurement_cells(m),
                 "Number analysed": _count(own or baseline.denoms, m.group_id),
                 "Units analysed": (own or baseline.denoms)[0].units
                 if (own or baseline.denoms)

@@ -100,9 +100,14 @@ def ingest_prepared(
     now: datetime,
     run_id: int | None,
     protected: frozenset[str] = frozenset(),
+    observed_date: str | None = None,
 ) -> IngestStats:
-    """`ingest_records` for prepared records, streamed in batches of `BATCH`: memory stays flat."""
+    """`ingest_records` for prepared records, streamed in batches of `BATCH`: memory stays flat.
+
+    New versions are observed on `now`'s day, or on `observed_date` (yyyy-mm-dd) when given: the
+    snapshot's own date when archived records are replayed (the demo)."""
     stats = IngestStats()
+    observed = observed_date or now.date().isoformat()
     seen: set[str] = set()
     batch: dict[str, Prepared] = {}
     for entry in entries:
@@ -111,10 +116,10 @@ def ingest_prepared(
         seen.add(entry.nct_id)
         batch[entry.nct_id] = entry  # a repeated id: the last copy counts, as before
         if len(batch) >= BATCH:
-            _ingest_batch(session, batch, scope, now, run_id, stats)
+            _ingest_batch(session, batch, scope, now, run_id, stats, observed)
             batch = {}
     if batch:
-        _ingest_batch(session, batch, scope, now, run_id, stats)
+        _ingest_batch(session, batch, scope, now, run_id, stats, observed)
     stats.records = len(seen)
     return stats
 
@@ -129,6 +134,7 @@ def _ingest_batch(
     now: datetime,
     run_id: int | None,
     stats: IngestStats,
+    observed: str,
 ) -> None:
     previous = bulk.latest_versions(session, batch)  # one query for the whole batch
     unchanged: list[int] = []
@@ -156,7 +162,7 @@ def _ingest_batch(
                 "refresh_run_id": run_id,
                 "source": "api",
                 "format": "v2-json",
-                "observed_date": now.date().isoformat(),
+                "observed_date": observed,
             }
         )
         pending.append((entry, prev))

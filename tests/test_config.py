@@ -122,6 +122,15 @@ def test_cli_main_prints_one_line_and_exits_2(tmp_path, monkeypatch, capsys):
         ("[database]\nurl = 'mysql://db/trialwatch'", "key 'database.url': unsupported database"),
         ("[database]\nurl = 'sqlite://'", "key 'database.url': an in-memory SQLite database"),
         ("[database]\nurl = 'sqlite:///:memory:'", "key 'database.url': an in-memory SQLite"),
+        (
+            f"[[searches]]\nname = '{'k' * 201}'\nparams = {{ q = 'x' }}",
+            "key 'searches\\[0\\].name': must be at most 200 characters .*, got 201$",
+        ),
+        (
+            f"[[searches]]\nname = 'a'\nparams = {{ q = 'x' }}\n"
+            f"[[searches]]\nname = '{'é' * 250}'\nparams = {{ q = 'x' }}",
+            "key 'searches\\[1\\].name': must be at most 200 characters .*, got 250$",
+        ),
     ],
     ids=lambda v: v.split("\n")[-1][:40] if "\n" in v else None,
 )
@@ -132,6 +141,25 @@ def test_every_value_is_bounded_at_load(tmp_path, text, message):
     assert result.exit_code == 2, result.output
     assert re.search(f"^Error: {re.escape(str(path))}: .*{message}", result.output), result.output
     assert result.output.count("\n") == 1 and "Traceback" not in result.output
+
+
+def test_a_search_name_is_bounded_by_the_columns_that_store_it(tmp_path):
+    """PostgreSQL refuses a longer name than its column (SQLite would store it): refused at
+    load, and the bound is the columns' own length."""
+    from trialwatch.domain.bounds import SEARCH_NAME_LENGTH
+    from trialwatch.store.models import Change, SearchHit, SearchState
+
+    for column in (SearchState.name, SearchHit.search_name, Change.search_name):
+        assert column.type.length == SEARCH_NAME_LENGTH  # type: ignore[attr-defined]
+    path = tmp_path / "config.toml"
+    longest = "n" * SEARCH_NAME_LENGTH
+    path.write_text(f"[[searches]]\nname = '{longest}'\nparams = {{ q = 'x' }}\n")
+    assert load_config(path).searches[0].name == longest
+    path.write_text(f"[[searches]]\nname = '{longest}x'\nparams = {{ q = 'x' }}\n")
+    with pytest.raises(ConfigError, match=r"key 'searches\[0\]\.name': must be at most 200") as err:
+        load_config(path)
+    assert str(path) in str(err.value) and err.value.exit_code == 2
+    assert longest not in str(err.value)  # the error is one readable line, not the value
 
 
 def test_a_database_url_from_the_environment_is_checked_too(tmp_path, monkeypatch):

@@ -108,7 +108,7 @@ class StudyConfig(Table, frozen=True):
 
 
 class SearchConfig(Table, frozen=True):
-    name: str
+    name: bounds.SearchName  # stored in columns of this length
     title: str = ""
     # numbers are allowed and kept as text: they are query parameters
     params: dict[str, str] = {}

@@ -93,6 +93,29 @@ def test_demo_replays_the_2018_then_the_2020_snapshot(demo):
         assert versions == [("2018-05-29", "full"), ("2020-07-28", "full")]
 
 
+def test_replayed_versions_are_observed_on_their_snapshots_date(demo):
+    """Not on the day the demo runs: the history reads in time order, and the report's flags
+    date a change between the two snapshots."""
+    directory, _ = demo
+    rows = _rows(
+        directory,
+        "SELECT DISTINCT observed_date FROM record_versions ORDER BY 1",
+    )
+    assert rows == [("2018-05-29",), ("2020-07-28",)]
+    for nct in CITED:
+        observed = _rows(
+            directory,
+            f"SELECT observed_date FROM record_versions WHERE nct_id = '{nct}' ORDER BY version_no",
+        )
+        assert observed == [("2018-05-29",), ("2020-07-28",)]
+    history = run_cli("--config", str(directory / "config.toml"), "history", "NCT01558063")
+    assert re.findall(r"Version (\d)  observed (\S+),", history.stdout) == [
+        ("1", "2018-05-29"), ("2", "2020-07-28"),
+    ]  # fmt: skip
+    study = _text(directory / "reports" / "study-NCT01558063.html")
+    assert "changed between 2018-05-29 and 2019-12-10 (versions 1 and 2)" in study
+
+
 def test_the_cited_studies_show_their_real_changes(demo):
     directory, _ = demo
     nimh = _changes(directory, "NCT00088699")

@@ -29,6 +29,17 @@ class BadInput(CommandFailed):
     exit_code = 2
 
 
+def usage_line(error: click.UsageError) -> str:
+    """A usage error (missing argument, unknown option or command, bad value) as one line:
+    `Error: <what is wrong>. See '<command> --help'.` (click's own shows the usage and a hint
+    on lines of their own first)."""
+    message = " ".join(error.format_message().split())
+    if message and message[-1] not in ".?!":
+        message += "."
+    command = error.ctx.command_path if error.ctx is not None else "trialwatch"
+    return f"Error: {message} See '{command} --help'."
+
+
 def as_click_error(error: TrialwatchError) -> CommandFailed:
     # click keeps exit_code on the class, so each exit code has a class of its own
     return (BadInput if error.exit_code == BadInput.exit_code else CommandFailed)(str(error))

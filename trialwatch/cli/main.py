@@ -17,7 +17,7 @@ from trialwatch.cli import archive_commands, db_commands, output
 from trialwatch.cli import io_commands as commands_io
 from trialwatch.cli import lookups as commands
 from trialwatch.cli.context import Context
-from trialwatch.cli.failures import TrialwatchGroup
+from trialwatch.cli.failures import TrialwatchGroup, usage_line
 from trialwatch.errors import LockBusy, Stopped, TrialwatchError
 
 log = logging.getLogger("trialwatch")
@@ -223,6 +223,9 @@ def main() -> None:
     except click.exceptions.Abort:
         click.echo("Aborted.", err=True)
         sys.exit(1)
+    except click.UsageError as exc:  # one line, exit code 2
+        click.echo(usage_line(exc), err=True)
+        sys.exit(exc.exit_code)
     except click.ClickException as exc:
         exc.show()
         sys.exit(exc.exit_code)

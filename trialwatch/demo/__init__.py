@@ -11,7 +11,7 @@ import requests
 
 from trialwatch.config import Config, load_config
 from trialwatch.ctgov.session import USER_AGENT
-from trialwatch.demo.replay import ARCHIVE_DIR, DATA_DIR, ReplayAdapter
+from trialwatch.demo.replay import ARCHIVE_DIR, DATA_DIR, ReplayAdapter, snapshot_dates
 from trialwatch.services.refresh import RefreshResult
 
 DEMO_DB = "demo.db"
@@ -55,15 +55,21 @@ def replay_session(stage: int) -> requests.Session:
 
 def run_demo(directory: Path) -> DemoResult:
     """Refresh twice from the archive (the 2018 snapshot, then the 2020 one) and render the
-    report."""
+    report. Each refresh's new versions are observed on its snapshot's date, not the demo's."""
     from trialwatch.services import pipeline as services
 
     config = prepare(directory)
     result = DemoResult(directory=directory, config=config)
+    dates = snapshot_dates()
     for stage in (0, 1):
         client = services.make_client(config, replay_session(stage))
         client.min_interval = 0  # nothing to be polite to: the answers are local
-        result.refreshes.append(services.refresh(config, full=True, client=client, trigger="demo"))
+        observed = dates[min(stage, len(dates) - 1)]
+        result.refreshes.append(
+            services.refresh(
+                config, full=True, client=client, trigger="demo", observed_date=observed
+            )
+        )
     render = getattr(services, "render_report", None)
     if render is not None:
         result.report = render(config)

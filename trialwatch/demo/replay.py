@@ -38,6 +38,12 @@ def snapshots(archive_dir: Path = ARCHIVE_DIR) -> dict[str, list[dict[str, Any]]
     return {nct: [r for _, r in sorted(pairs, key=lambda p: p[0])] for nct, pairs in found.items()}
 
 
+def snapshot_dates(archive_dir: Path = ARCHIVE_DIR) -> list[str]:
+    """The bundled snapshots' dates (`<download_date>`), oldest first: stage n replays the n-th."""
+    dates = {read_classic_xml(p.read_bytes()).snapshot_date for p in archive_dir.glob("NCT*.xml")}
+    return sorted(d for d in dates if d)
+
+
 class ReplayAdapter(BaseAdapter):
     def __init__(self, archive_dir: Path = ARCHIVE_DIR, stage: int = 0) -> None:
         super().__init__()

@@ -1,4 +1,5 @@
-"""The range of every number in config.toml, as msgspec types: nan and inf fail every bound.
+"""The range of every number in config.toml, as msgspec types: nan and inf fail every bound;
+and the length of every text the store keeps in a bounded column.
 
 Nothing makes sense beyond these; a value outside one is refused when the file is read.
 """
@@ -24,3 +25,7 @@ StudyCap = Annotated[int, Meta(ge=1, le=10_000_000)]
 FullCap = Annotated[int, Meta(ge=0, le=100_000)]  # trials fetched in full per search
 StaleDays = Annotated[float, Meta(gt=0, le=3650)]
 Streak = Annotated[int, Meta(ge=1, le=1000)]  # failed runs in a row
+
+# Text stored in a bounded column: a longer value would fail on PostgreSQL (SQLite stores any).
+SEARCH_NAME_LENGTH = 200  # searches.name, search_hits.search_name, changes.search_name
+SearchName = Annotated[str, Meta(max_length=SEARCH_NAME_LENGTH)]

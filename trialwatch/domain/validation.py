@@ -119,6 +119,8 @@ def explain(message: str, data: Any, root: type[Struct]) -> str:
     while steps and not isinstance(steps[-1], str):
         steps.pop()
     hint, value = _hint_at(root, steps), _value_at(data, steps)
+    if re.match(r"Expected `str` of length", problem) and typing.get_origin(hint) is Annotated:
+        return f"key '{_key(steps)}': {_length_words(typing.get_args(hint)[1], value)}"
     bound = re.match(r"Expected `\w+` [<>]", problem) is not None
     return f"key '{_key(steps)}': {_words(hint, value, bound, _key(steps))}"
 
@@ -169,6 +171,14 @@ def _words(hint: Any, value: Any, bound: bool, key: str) -> str:
         return "expected a table"
     words = {float: "a number", int: "a whole number", bool: "true or false", str: "text"}
     return f"expected {words[hint]}, got {value!r}"
+
+
+def _length_words(meta: Meta, value: str) -> str:
+    """A text longer than the store's column holds (the value itself may be long: not quoted)."""
+    return (
+        f"must be at most {meta.max_length} characters (the length the database stores), "
+        f"got {len(value)}"
+    )
 
 
 def _bound_words(meta: Meta, value: float) -> str:

@@ -59,15 +59,17 @@ def refresh(
     client: CtgovClient | None = None,
     trigger: str = "manual",
     lock_wait: float = 0.0,
+    observed_date: str | None = None,
 ) -> RefreshResult:
-    """Fetch, store and log what changed; one refresh at a time per database."""
+    """Fetch, store and log what changed; one refresh at a time per database (`observed_date`:
+    see run_refresh)."""
     client = client or make_client(config)
     with open_sessions(config) as (engine, sessions):
         with refresh_lock(engine, wait=lock_wait) as lock_connection:
             try:
                 result = run_refresh(
                     config, sessions, client, full=full, trigger=trigger,
-                    write_bind=lock_connection,
+                    write_bind=lock_connection, observed_date=observed_date,
                 )  # fmt: skip
             except Stopped:  # nothing happened: no alert, no feed, exit at once
                 raise

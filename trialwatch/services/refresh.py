@@ -52,10 +52,13 @@ def run_refresh(
     full: bool = False,
     trigger: str = "manual",
     write_bind: Connection | None = None,
+    observed_date: str | None = None,
 ) -> RefreshResult:
     """Refresh everything `config` tracks; on failure log the run and raise TrialwatchError.
 
     `write_bind`: the connection holding the refresh lock (PostgreSQL), for the write.
+    `observed_date`: the date new versions are observed on, when not today (the demo replays
+    archived snapshots: each version is dated by its snapshot).
     """
     started = time.monotonic()
     now = utcnow()
@@ -75,6 +78,7 @@ def run_refresh(
     result = RefreshResult(run_id=run_id, kind=kind)
     spool = Spool()
     job = RefreshJob(config, client, result, spool, now, kind == "full", started)
+    job.observed_date = observed_date
     try:
         with spool, gc_paused():
             cited, searches = fetch(sessions, job)
@@ -174,7 +178,7 @@ def _ingest(
     job.stats.add(
         ingest_prepared(
             session, entries, scope=scope, now=job.now, run_id=job.result.run_id,
-            protected=protected,
+            protected=protected, observed_date=job.observed_date,
         )
     )  # fmt: skip
     job.stats.notes += ["skipped a record without an NCT id"] * section.skipped

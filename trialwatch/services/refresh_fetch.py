@@ -60,6 +60,7 @@ class RefreshJob:
     full: bool
     started: float
     api_version: str | None = None
+    observed_date: str | None = None  # new versions' date if not today's (a replayed snapshot)
     stats: IngestStats = field(default_factory=IngestStats)
 
 

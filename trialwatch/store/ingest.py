@@ -99,10 +99,14 @@ def ingest_prepared(
     now: datetime,
     run_id: int | None,
     protected: frozenset[str] = frozenset(),
+    observed_date: str | None = None,
 ) -> IngestStats:
-    """`ingest_records` for prepared records, streamed in batches of `BATCH`: memory stays flat."""
+    """`ingest_records` for prepared records, streamed in batches of `BATCH`: memory stays flat.
+
+    New versions are observed on `now`'s day, or on `observed_date` (yyyy-mm-dd) when given: the
+    snapshot's own date when archived records are replayed (the demo)."""
     stats = IngestStats()
-    at = _Round(scope, now, run_id)
+    at = _Round(scope, now, run_id, observed_date or now.date().isoformat())
     seen: set[str] = set()
     batch: dict[str, Prepared] = {}
     for entry in entries:
@@ -129,6 +133,7 @@ class _Round:
     scope: str
     now: datetime
     run_id: int | None
+    observed: str  # the date new versions are observed on (yyyy-mm-dd)
 
 
 class _Stored(NamedTuple):
@@ -216,7 +221,7 @@ def _version_row(
         "refresh_run_id": at.run_id,
         "source": "api",
         "format": "v2-json",
-        "observed_date": at.now.date().isoformat(),
+        "observed_date": at.observed,
     }
 
 

@@ -22,6 +22,8 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeEngine
 
+from trialwatch.domain.bounds import SEARCH_NAME_LENGTH
+
 
 class UTCDateTime(TypeDecorator[datetime]):
     """Timezone-aware UTC datetimes on every backend (SQLite drops the zone on its own)."""
@@ -158,7 +160,7 @@ class Change(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     nct_id: Mapped[str] = mapped_column(String(11), index=True)
-    search_name: Mapped[str | None] = mapped_column(String(200))
+    search_name: Mapped[str | None] = mapped_column(String(SEARCH_NAME_LENGTH))
     field: Mapped[str] = mapped_column(String(80))
     old_value: Mapped[str | None] = mapped_column(Text)
     new_value: Mapped[str | None] = mapped_column(Text)
@@ -177,7 +179,7 @@ class SearchState(Base):
 
     __tablename__ = "searches"
 
-    name: Mapped[str] = mapped_column(String(200), primary_key=True)
+    name: Mapped[str] = mapped_column(String(SEARCH_NAME_LENGTH), primary_key=True)
     params: Mapped[dict[str, Any]]
     total_count: Mapped[int | None]
     capped: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -190,7 +192,7 @@ class SearchHit(Base):
 
     __tablename__ = "search_hits"
 
-    search_name: Mapped[str] = mapped_column(String(200), primary_key=True)
+    search_name: Mapped[str] = mapped_column(String(SEARCH_NAME_LENGTH), primary_key=True)
     nct_id: Mapped[str] = mapped_column(String(11), primary_key=True)
     first_seen: Mapped[datetime]
     last_seen: Mapped[datetime]

@@ -73,7 +73,7 @@ def _outcomes(
             for o in removed[pairs:]]  # fmt: skip
     out += [LoggedChange(f"{kind}_outcome_added", None, _described(o), severity, context)
             for o in added[pairs:]]  # fmt: skip
-    for key in b.keys() & a.keys():
+    for key in (k for k in b if k in a):  # the new version's order: a set's would vary by run
         before_text, after_text = text(a[key], "description"), text(b[key], "description")
         if not same_text(before_text, after_text):
             where = {**(context or {}), "outcome": text(b[key], "measure") or ""}
@@ -123,7 +123,7 @@ def _arms(a: dict[str, Any], b: dict[str, Any]) -> list[LoggedChange]:
             came.remove(match)
     out += [LoggedChange("arm_removed", _arm(old[k]), None, "minor") for k in gone]
     out += [LoggedChange("arm_added", None, _arm(new[k]), "minor") for k in came]
-    for label in new.keys() & old.keys():
+    for label in (k for k in new if k in old):  # the new version's order, as above
         if not same_text(text(old[label], "description"), text(new[label], "description")):
             out.append(LoggedChange("arm_description", text(old[label], "description"),
                                     text(new[label], "description"), "minor",

@@ -217,6 +217,6 @@ def status(obj: Context, runs: int, check: bool, as_json: bool) -> None:
     if as_json:
         output.echo_json(result)
     else:
-        from trialwatch.cli.views import status_text
+        from trialwatch.cli.status_view import status_text
 
         output.echo_text(status_text(result))

@@ -133,3 +133,13 @@ def progress(enabled: bool | None = None) -> Iterator[Progress]:
         yield bar
     finally:
         bar.close()
+
+
+def section(title: str, rows: list[dict[str, Any]], columns: Any) -> str:
+    """A titled table in a report for people (`show`, `history`, `status`): aligned even when
+    piped; "none yet" when there are no rows."""
+    if not rows:
+        return f"{title}:\n  none yet"
+    return f"{title}:\n" + "\n".join(
+        "  " + line for line in table(rows, columns, tty=True).splitlines()
+    )

@@ -8,7 +8,6 @@ Registry values are printed verbatim: `2019-09` stays `2019-09`, "NA" stays "NA"
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from trialwatch.cli.change_views import (
@@ -19,7 +18,7 @@ from trialwatch.cli.change_views import (
     change_table,
     flags_text,
 )
-from trialwatch.cli.output import cell, fields, table
+from trialwatch.cli.output import cell, fields, section, table
 from trialwatch.domain.change import LoggedChange
 
 SEARCH_COLUMNS = (
@@ -38,48 +37,10 @@ def _dated(value: str | None, kind: str | None) -> str:
 
 
 def study_text(d: dict[str, Any]) -> str:
-    results = "no"
-    if d["has_results"]:
-        posted = d["results_first_posted"]
-        results = f"yes, first posted {posted}" if posted else "yes"
-    version = d["version"] or "unknown"
-    if d["stored_version_no"]:
-        scope = "full record" if d["scope"] == "full" else "search summary fields only"
-        version += f" (stored version {d['stored_version_no']}, {scope})"
-    enrollment = d["enrollment"]
-    if enrollment is not None and d["enrollment_type"]:
-        enrollment = f"{enrollment} ({d['enrollment_type']})"
     parts = [f"{d['nct_id']}  {d['brief_title'] or ''}".rstrip() + "\n" + d["url"]]
     if d["note"]:
         parts.append(f"Note: {d['note']}")
-    parts.append(
-        fields(
-            [
-                ("Official title", d["official_title"]),
-                ("Acronym", d["acronym"]),
-                ("Status", d["overall_status"]),
-                ("Why stopped", d["why_stopped"]),
-                ("Phases", d["phases"]),
-                ("Study type", d["study_type"]),
-                ("Enrollment", enrollment),
-                ("Lead sponsor", d["lead_sponsor"]),
-                ("Conditions", d["conditions"]),
-                ("Interventions", d["interventions"]),
-                ("Start", _dated(d["start_date"], d["start_date_type"])),
-                (
-                    "Primary completion",
-                    _dated(d["primary_completion_date"], d["primary_completion_date_type"]),
-                ),
-                ("Completion", _dated(d["completion_date"], d["completion_date_type"])),
-                ("First posted", d["first_posted"]),
-                ("Results posted", results),
-                ("Last update posted", d["last_update_posted"]),
-                ("Record version", version),
-                ("Last checked (UTC)", d["last_checked"]),
-                ("In searches", d["searches"]),
-            ]
-        )
-    )
+    parts.append(fields(_study_fields(d)))
     if d["parse_problems"]:  # an odd record is stored as received; say what could not be read
         problems = "\n".join(f"  - {cell(p)}" for p in d["parse_problems"])
         parts.append(f"Could not read from this version of the record:\n{problems}")
@@ -97,6 +58,45 @@ def study_text(d: dict[str, Any]) -> str:
         parts.append("Latest changes:")
         parts.append(_indent(change_table(d["latest_changes"], CHANGE_COLUMNS[:-1], tty=True)))
     return "\n\n".join(parts)
+
+
+def _study_fields(d: dict[str, Any]) -> list[tuple[str, Any]]:
+    """The labelled facts of `show`, as stored (dates keep their type: ACTUAL / ESTIMATED)."""
+    results = "no"
+    if d["has_results"]:
+        posted = d["results_first_posted"]
+        results = f"yes, first posted {posted}" if posted else "yes"
+    version = d["version"] or "unknown"
+    if d["stored_version_no"]:
+        scope = "full record" if d["scope"] == "full" else "search summary fields only"
+        version += f" (stored version {d['stored_version_no']}, {scope})"
+    enrollment = d["enrollment"]
+    if enrollment is not None and d["enrollment_type"]:
+        enrollment = f"{enrollment} ({d['enrollment_type']})"
+    return [
+        ("Official title", d["official_title"]),
+        ("Acronym", d["acronym"]),
+        ("Status", d["overall_status"]),
+        ("Why stopped", d["why_stopped"]),
+        ("Phases", d["phases"]),
+        ("Study type", d["study_type"]),
+        ("Enrollment", enrollment),
+        ("Lead sponsor", d["lead_sponsor"]),
+        ("Conditions", d["conditions"]),
+        ("Interventions", d["interventions"]),
+        ("Start", _dated(d["start_date"], d["start_date_type"])),
+        (
+            "Primary completion",
+            _dated(d["primary_completion_date"], d["primary_completion_date_type"]),
+        ),
+        ("Completion", _dated(d["completion_date"], d["completion_date_type"])),
+        ("First posted", d["first_posted"]),
+        ("Results posted", results),
+        ("Last update posted", d["last_update_posted"]),
+        ("Record version", version),
+        ("Last checked (UTC)", d["last_checked"]),
+        ("In searches", d["searches"]),
+    ]
 
 
 def _value(m: dict[str, Any]) -> str:
@@ -219,7 +219,7 @@ def history_text(h: dict[str, Any]) -> str:
         parts.append(head + "\n" + _indent(body))
     if h["search_changes"]:
         rows = [change_row(c) for c in h["search_changes"]]
-        parts.append(_section("Search membership", rows, SEARCH_CHANGE_COLUMNS))
+        parts.append(section("Search membership", rows, SEARCH_CHANGE_COLUMNS))
     return "\n\n".join(parts)
 
 
@@ -241,60 +241,3 @@ def changes_text(changes: list[LoggedChange]) -> str:
 
 def search_text(outcome: dict[str, Any]) -> str:
     return table(outcome["studies"], SEARCH_COLUMNS)
-
-
-RUN_COLUMNS = (
-    ("id", "Run"), ("started_at", "Started (UTC)"), ("outcome", "Outcome"), ("kind", "Kind"),
-    ("trigger", "Trigger"), ("studies_fetched", "Fetched"), ("new_versions", "New versions"),
-    ("changes", "Changes"), ("error", "Error"),
-)  # fmt: skip
-CITED_COLUMNS = (
-    ("nct_id", "NCT ID"), ("stored", "Stored"), ("overall_status", "Status"),
-    ("version", "Record version"), ("cited_as", "Cited as"),
-)  # fmt: skip
-SEARCH_STATE_COLUMNS = (
-    ("name", "Search"), ("studies", "Studies"), ("total_count", "Registry count"),
-    ("capped", "Capped"), ("last_success_at", "Last success (UTC)"),
-)  # fmt: skip
-
-
-def _section(title: str, rows: list[dict[str, Any]], columns: Any) -> str:
-    """A titled table in a report: aligned even when piped."""
-    return f"{title}:\n" + (_indent(table(rows, columns, tty=True)) if rows else "  none yet")
-
-
-def status_text(s: dict[str, Any]) -> str:
-    db = s["database"]
-    database = db["path"] or db["url"]
-    if db["size_bytes"] is not None:
-        database += f" ({db['size_bytes'] / 1024 / 1024:.1f} MiB)"
-    if not db["exists"]:
-        database += " (not created yet: run `trialwatch refresh`)"
-    report = s["last_report"] or {}
-    last_report = " ".join(
-        x for x in (cell(report.get("rendered_at")), report.get("index_html")) if x
-    )
-    next_run = s["next_run"]
-    at = next_run.get("at")
-    when = at.strftime("%Y-%m-%d %H:%M %Z").strip() if isinstance(at, datetime) else ""
-    if when and next_run.get("cron"):
-        when += f" (schedule {next_run['cron']}, {next_run.get('timezone')})"
-    summary = fields(
-        [
-            ("Config", s["config"]),
-            ("Database", database),
-            ("Stored", f"{s['stored']['studies']} studies, {s['stored']['versions']} versions"),
-            ("Last report", last_report or "none yet"),
-            ("Next refresh", when or next_run.get("note")),
-        ]
-    )
-    runs = [dict(r, error=(r["error"] or "").split("\n")[0]) for r in s["runs"]]
-    cited = [dict(c, stored="yes" if c["stored"] else "not yet") for c in s["cited"]]
-    return "\n\n".join(
-        [
-            summary,
-            _section("Recent refresh runs", runs, RUN_COLUMNS),
-            _section("Cited studies", cited, CITED_COLUMNS),
-            _section("Related searches", s["searches"], SEARCH_STATE_COLUMNS),
-        ]
-    )

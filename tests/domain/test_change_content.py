@@ -9,6 +9,7 @@ from tests import synthetic_edits as edits
 from tests.conftest import classic_xml, study
 from trialwatch.domain.change import LoggedChange
 from trialwatch.domain.change_events import diff_adverse_events, diff_participant_flow
+from trialwatch.domain.change_outcomes import diff_outcome_measures
 from trialwatch.domain.change_words import change_sentence, display_key, grouped
 from trialwatch.domain.changes import diff_records
 from trialwatch.domain.classic import read_classic_xml
@@ -332,4 +333,94 @@ def test_an_event_term_is_compared_and_named_with_its_white_space_tidied():
     assert _facts_with_context(diff_adverse_events(old, new)) == [
         ("other_event_count", "2 / 10", "3 / 10", "minor",
          {"event": "Upper respiratory", "group": "Drug"}),
+    ]  # fmt: skip
+
+
+def _outcome(title, kind="PRIMARY", *, analysed=("10", "11"), analyses=(), frame="Week 4"):
+    """A SYNTHETIC posted outcome measure with two arms."""
+    return {
+        "type": kind, "title": title, **({"timeFrame": frame} if frame else {}),
+        "groups": [{"id": "OG000", "title": "Drug"}, {"id": "OG001", "title": "Placebo"}],
+        "denoms": [{"units": "Participants", "counts": [
+            {"groupId": "OG000", "value": analysed[0]}, {"groupId": "OG001", "value": analysed[1]},
+        ]}],
+        "analyses": list(analyses),
+    }  # fmt: skip
+
+
+def _posted(*measures):
+    return {"resultsSection": {"outcomeMeasuresModule": {"outcomeMeasures": list(measures)}}}
+
+
+def _analysis(**fields):
+    return {"groupIds": ["OG001", "OG000"], "paramType": "Odds Ratio", **fields}
+
+
+def test_outcome_measures_added_removed_and_participants_analysed():
+    old = _posted(_outcome("Response"), _outcome("Pain", "SECONDARY", frame=None))
+    new = _posted(
+        _outcome("Response", analysed=("10", "9")), _outcome("QoL", "OTHER_PRE_SPECIFIED")
+    )
+    assert [(c.field, c.old, c.new, c.severity, c.context) for c in
+            diff_outcome_measures(old, new)] == [
+        ("outcome_analysed", "11", "9", "notable",
+         {"outcome_type": "PRIMARY", "outcome": "Response", "time_frame": "Week 4",
+          "group": "Placebo", "param": "Participants"}),
+        ("outcome_added", None, "QoL", "minor",
+         {"outcome_type": "OTHER_PRE_SPECIFIED", "outcome": "QoL", "time_frame": "Week 4"}),
+        ("outcome_removed", "Pain", None, "minor",
+         {"outcome_type": "SECONDARY", "outcome": "Pain"}),
+    ]  # fmt: skip
+
+
+def test_an_analysis_confidence_interval_estimate_and_p_value_changed_added_or_removed():
+    context = {"outcome_type": "PRIMARY", "outcome": "Response", "time_frame": "Week 4",
+               "analysis": "Drug vs Placebo"}  # fmt: skip
+    before = _analysis(paramValue="1.5", ciLowerLimit="1.1", ciUpperLimit="2.0", ciPctValue="95",
+                       pValue="0.01")  # fmt: skip
+    after = _analysis(paramValue="1.6", ciLowerLimit="1.1", ciUpperLimit="2.2", pValue="0.02")
+    changes = diff_outcome_measures(
+        _posted(_outcome("Response", analyses=[before])),
+        _posted(_outcome("Response", analyses=[after])),
+    )
+    assert [(c.field, c.old, c.new, c.severity, c.context) for c in changes] == [
+        ("analysis_estimate", "1.5", "1.6", "notable", context),
+        ("analysis_p_value", "0.01", "0.02", "notable", context),
+        ("analysis_ci", "1.1 to 2.0 (95% CI)", "1.1 to 2.2", "notable", context),
+    ]
+    one_limit = _analysis(ciLowerLimit="1.1")
+    other = {"groupIds": [], "paramType": "Mean Difference", "ciUpperLimit": "3", "pValue": "0.5"}
+    changes = diff_outcome_measures(
+        _posted(_outcome("Response", analyses=[one_limit])),
+        _posted(_outcome("Response", analyses=[other])),
+    )
+    assert [(c.field, c.old, c.new, c.context["analysis"]) for c in changes] == [
+        ("analysis_added", None, "Mean Difference, ? to 3, p 0.5", "(arms not given)"),
+        ("analysis_removed", "Odds Ratio, 1.1 to ?", None, "Drug vs Placebo"),
+    ]
+
+
+def test_an_outcome_detail_and_a_value_in_a_row_and_a_primary_outcome_removed():
+    def measure(title, frame, value):
+        m = _outcome(title, frame=frame)
+        m["classes"] = [{"title": "Male", "categories": [
+            {"title": "Adults", "measurements": [{"groupId": "OG000", "value": value}]},
+        ]}]  # fmt: skip
+        return m
+
+    old = _posted(measure("Response", "Week 4", "5"), _outcome("Dropped", frame=None))
+    new = _posted(measure(" Response ", "Week 8", "6"))  # the same measure, white space aside
+    response = {"outcome_type": "PRIMARY", "outcome": " Response ", "time_frame": "Week 8"}
+    assert [(c.field, c.old, c.new, c.severity, c.context) for c in
+            diff_outcome_measures(old, new)] == [
+        ("outcome_detail", "Week 4", "Week 8", "notable", {**response, "param": "timeFrame"}),
+        ("outcome_value", "5", "6", "notable",
+         {**response, "group": "Drug", "class": "Male", "category": "Adults"}),
+        ("outcome_removed", "Dropped", None, "notable",
+         {"outcome_type": "PRIMARY", "outcome": "Dropped"}),
+    ]  # fmt: skip
+    # the same title as another type is another measure
+    secondary = _posted({**_outcome("Dropped", frame=None), "type": "SECONDARY"})
+    assert [c.field for c in diff_outcome_measures(_posted(_outcome("Dropped")), secondary)] == [
+        "outcome_added", "outcome_removed",
     ]  # fmt: skip

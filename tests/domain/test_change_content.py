@@ -424,3 +424,20 @@ def test_an_outcome_detail_and_a_value_in_a_row_and_a_primary_outcome_removed():
     assert [c.field for c in diff_outcome_measures(_posted(_outcome("Dropped")), secondary)] == [
         "outcome_added", "outcome_removed",
     ]  # fmt: skip
+
+
+def test_analyses_are_matched_by_their_arms_and_parameter():
+    """Two analyses of the same arms told apart by their parameter; an arm id the measure does
+    not list is named by its id."""
+    ratio, diff = (
+        _analysis(paramValue="1.5"),
+        _analysis(paramType="Mean Difference", paramValue="2"),
+    )
+    stray = {"groupIds": ["OG000", "OG009"], "paramType": "Odds Ratio", "paramValue": "1"}
+    old = _posted(_outcome("Response", analyses=[ratio, diff]))
+    new = _posted(_outcome("Response", analyses=[diff, {**ratio, "paramValue": "1.7"}, stray]))
+    assert [(c.field, c.old, c.new, c.severity, c.context["analysis"]) for c in
+            diff_outcome_measures(old, new)] == [
+        ("analysis_estimate", "1.5", "1.7", "notable", "Drug vs Placebo"),
+        ("analysis_added", None, "Odds Ratio, 1", "notable", "Drug vs OG009"),
+    ]  # fmt: skip

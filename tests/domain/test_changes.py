@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import study
+from trialwatch.domain.change_protocol import diff_protocol
 from trialwatch.domain.change_residue import residue_differs
 from trialwatch.domain.changes import diff_records, to_date
 
@@ -141,3 +142,31 @@ def test_what_is_left_of_a_module_outside_its_facts():
     assert not residue_differs("designModule", design, unmasked)
     # a module whose facts are not read by content has no residue
     assert not residue_differs("sponsorCollaboratorsModule", {"a": 1}, {"a": 2})
+
+
+def _registered(primary, secondary=()):
+    """SYNTHETIC protocol: outcomes as (measure, time frame, description)."""
+
+    def outcomes(items):
+        return [{"measure": m, **({"timeFrame": f} if f else {}),
+                 **({"description": d} if d else {})} for m, f, d in items]  # fmt: skip
+
+    return {"protocolSection": {"outcomesModule": {
+        "primaryOutcomes": outcomes(primary), "secondaryOutcomes": outcomes(secondary),
+    }}}  # fmt: skip
+
+
+def test_registered_outcomes_replaced_removed_added_and_described_anew():
+    old = _registered([("A", "Week 4", "first"), ("B", None, None), ("Kept", "Week 4", "old")],
+                      [("S1", None, None)])  # fmt: skip
+    new = _registered([("C", "Week 8", None), ("kept ", "Week 6", "new")],
+                      [("S1", None, None), ("S2", "Week 2", None)])  # fmt: skip
+    changes = diff_protocol(old, new)["outcomesModule"]
+    assert [(c.field, c.old, c.new, c.severity, c.context) for c in changes] == [
+        ("primary_outcome_replaced", "A (time frame: Week 4)", "C (time frame: Week 8)",
+         "notable", None),
+        ("primary_outcome_removed", "B", None, "notable", None),
+        ("primary_outcome_description", "old", "new", "minor", {"outcome": "kept "}),
+        ("primary_outcome_time_frame", "Week 4", "Week 6", "notable", {"outcome": "kept "}),
+        ("secondary_outcome_added", None, "S2 (time frame: Week 2)", "minor", None),
+    ]  # fmt: skip

@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import study
+from trialwatch.domain.change_protocol import diff_protocol
+from trialwatch.domain.change_residue import residue_differs
 from trialwatch.domain.changes import diff_records, to_date
 
 
@@ -100,3 +102,71 @@ def test_partial_dates():
     assert str(to_date("2012-12", month_end=True)) == "2012-12-31"
     assert str(to_date("2012-04-07", month_end=True)) == "2012-04-07"
     assert to_date("2012-13") is None and to_date(None) is None
+
+
+def _site(facility, status, city="Oslo"):
+    return {"facility": facility, "city": city, "country": "Norway", "status": status}
+
+
+def test_what_is_left_of_a_module_outside_its_facts():
+    """SYNTHETIC modules: residue_differs compares what the facts leave out."""
+    sites = "contactsLocationsModule"
+    recruiting = {"locations": [_site("Ullevål", "RECRUITING")]}
+    assert residue_differs(sites, recruiting, {"locations": [_site("Ullevål", "COMPLETED")]})
+    # the same site written with other case and spacing is the same site
+    assert residue_differs(sites, recruiting, {"locations": [_site(" ullevål ", "COMPLETED")]})
+    assert not residue_differs(sites, recruiting, {"locations": [_site("ULLEVÅL", "RECRUITING")]})
+    # a site added or removed, or the whole list, is a fact reported already
+    both = {"locations": [_site("Ullevål", "RECRUITING"), _site("Rikshospitalet", "RECRUITING")]}
+    assert not residue_differs(sites, recruiting, both)
+    assert not residue_differs(sites, recruiting, {})
+    assert not residue_differs(sites, {}, recruiting)
+    # an entry that is not an object is skipped, not the end of the list
+    assert residue_differs(sites, {"locations": ["?", _site("Ullevål", "RECRUITING")]},
+                           {"locations": ["?", _site("Ullevål", "COMPLETED")]})  # fmt: skip
+    # a site listed twice: each copy is compared with its own
+    twice = {"locations": [_site("Ullevål", "RECRUITING"), _site("Ullevål", "RECRUITING")]}
+    second = {"locations": [_site("Ullevål", "RECRUITING"), _site("Ullevål", "COMPLETED")]}
+    assert residue_differs(sites, twice, second)
+    assert not residue_differs(sites, twice, twice)
+    thrice = {"locations": [*twice["locations"], _site("Ullevål", "RECRUITING")]}
+    assert not residue_differs(sites, thrice, thrice)
+    # sites are matched by what identifies them, not by their place in the list
+    ours = [_site("Ullevål", "RECRUITING"), _site("Rikshospitalet", "COMPLETED")]
+    assert not residue_differs(sites, {"locations": ours}, {"locations": ours[::-1]})
+    # nested: the masking is a fact, who is masked is not
+    design = {"designInfo": {"maskingInfo": {"masking": "DOUBLE", "whoMasked": ["PARTICIPANT"]}}}
+    masked = {"designInfo": {"maskingInfo": {"masking": "DOUBLE", "whoMasked": ["INVESTIGATOR"]}}}
+    assert residue_differs("designModule", design, masked)
+    unmasked = {"designInfo": {"maskingInfo": {"masking": "NONE", "whoMasked": ["PARTICIPANT"]}}}
+    assert not residue_differs("designModule", design, unmasked)
+    # a module whose facts are not read by content has no residue
+    assert not residue_differs("sponsorCollaboratorsModule", {"a": 1}, {"a": 2})
+
+
+def _registered(primary, secondary=()):
+    """SYNTHETIC protocol: outcomes as (measure, time frame, description)."""
+
+    def outcomes(items):
+        return [{"measure": m, **({"timeFrame": f} if f else {}),
+                 **({"description": d} if d else {})} for m, f, d in items]  # fmt: skip
+
+    return {"protocolSection": {"outcomesModule": {
+        "primaryOutcomes": outcomes(primary), "secondaryOutcomes": outcomes(secondary),
+    }}}  # fmt: skip
+
+
+def test_registered_outcomes_replaced_removed_added_and_described_anew():
+    old = _registered([("A", "Week 4", "first"), ("B", None, None), ("Kept", "Week 4", "old")],
+                      [("S1", None, None)])  # fmt: skip
+    new = _registered([("C", "Week 8", None), ("kept ", "Week 6", "new")],
+                      [("S1", None, None), ("S2", "Week 2", None)])  # fmt: skip
+    changes = diff_protocol(old, new)["outcomesModule"]
+    assert [(c.field, c.old, c.new, c.severity, c.context) for c in changes] == [
+        ("primary_outcome_replaced", "A (time frame: Week 4)", "C (time frame: Week 8)",
+         "notable", None),
+        ("primary_outcome_removed", "B", None, "notable", None),
+        ("primary_outcome_description", "old", "new", "minor", {"outcome": "kept "}),
+        ("primary_outcome_time_frame", "Week 4", "Week 6", "notable", {"outcome": "kept "}),
+        ("secondary_outcome_added", None, "S2 (time frame: Week 2)", "minor", None),
+    ]  # fmt: skip

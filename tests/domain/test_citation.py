@@ -108,3 +108,105 @@ def test_real_agreement_says_what_matched() -> None:
         "(2019-02-28) and last update posted (2019-05-21).",
         "Sangath is the registry's lead sponsor (Sangath).",
     )
+
+
+def test_the_check_returns_the_citation_and_every_registry_year() -> None:
+    check = check_citation("Penn 2014", PENN_STATE)
+    assert check.cited_as == "Penn 2014"
+    assert check.registry_years == (
+        ("start", "2014"),
+        ("primary completion", "2016"),
+        ("completion", "2016"),
+        ("first posted", "2013"),
+        ("results first posted", "2018"),
+        ("last update posted", "2020"),
+    )
+    # the sponsor disagreement adds a note, never an empty agreement
+    assert check.agreements == ("The year 2014 matches the registry's start (2014-03).",)
+
+
+def test_a_record_without_dates_or_lead_sponsor_says_so() -> None:
+    undated = StudySummary(nct_id="NCT00000002", lead_sponsor="Pennsylvania State University")
+    assert notes("Pennsylvania State University 2015", undated) == (
+        "The citation gives the year 2015, which matches no registry date (registry: none).",
+    )
+    no_lead = StudySummary(nct_id="NCT00000002", collaborators=("Boston Medical Trust",))
+    assert notes("Boston Medical Trust", no_lead) == (
+        "The citation names Boston Medical Trust, which the registry lists only as a "
+        "collaborator (Boston Medical Trust); the lead sponsor is not given.",
+    )
+    assert notes("Oslo Heart Foundation", no_lead) == (
+        "The citation names Oslo Heart Foundation, which the registry lists neither as the "
+        "lead sponsor (not given) nor as a collaborator.",
+    )
+
+
+def test_the_collaborator_named_is_the_same_one_before_a_similar_one() -> None:
+    two = replace(PENN_STATE, collaborators=("Boston Medical Trust", "Boston Children's Hospital"))
+    assert notes("Boston Children's Hospital", two) == (
+        "The citation names Boston Children's Hospital, which the registry lists only as a "
+        "collaborator (Boston Children's Hospital); the lead sponsor is Pennsylvania State "
+        "University.",
+    )
+    # with no collaborator of the same name, one sharing a distinctive word is named
+    one = replace(PENN_STATE, collaborators=("Boston Medical Trust",))
+    assert notes("Boston Trust Fund", one) == (
+        "The citation names Boston Trust Fund, which the registry lists only as a collaborator "
+        "(Boston Medical Trust); the lead sponsor is Pennsylvania State University.",
+    )
+
+
+def test_an_observational_study_cited_as_a_clinical_trial() -> None:
+    observational = replace(PENN_STATE, study_type="OBSERVATIONAL")
+    cited = "2014 - Clinical Trial Provided by Pennsylvania State University"
+    assert notes(cited, observational) == (
+        "The citation calls it a clinical trial; the registry records an observational study "
+        "(people are followed, not assigned a treatment).",
+    )
+    assert notes(cited) == ()
+
+
+@pytest.mark.parametrize(
+    ("given", "cited", "same"),
+    [
+        ("KH and GSTT", "KH", True),  # two capitals are enough, two letters are enough
+        ("Kings and Guys", "Guys", False),  # one capital among several words: not an acronym
+        ("Sangath", "Sangath", True),  # a lone capitalised word in parentheses counts
+        ("ABCDEFGHIJKL", "ABCDEFGHIJKL", True),  # 12 letters at most
+        ("ABCDEFGHIJKLM", "ABCDEFGHIJKLM", False),
+    ],
+)
+def test_which_parenthesised_words_are_the_sponsors_acronyms(
+    given: str, cited: str, same: bool
+) -> None:
+    summary = replace(PENN_STATE, lead_sponsor=f"Northwind Foundation ({given})")
+    assert notes(f"Provided by {cited}", summary) == (
+        ()
+        if same
+        else (
+            f"The citation names {cited}, which the registry lists neither as the lead sponsor "
+            f"(Northwind Foundation ({given})) nor as a collaborator.",
+        )
+    )
+
+
+def test_acronyms_from_every_parenthesis_and_from_the_citation_itself() -> None:
+    several = replace(PENN_STATE, lead_sponsor="Northwind Foundation (NWF), Oslo (Norway)")
+    assert notes("Provided by NWF", several) == ()
+    given = replace(PENN_STATE, lead_sponsor="Northwind Foundation (NWF)")
+    assert check_citation("Provided by the Foundation (NWF)", given).agreements == (
+        "the Foundation (NWF) is the registry's lead sponsor (Northwind Foundation (NWF)).",
+    )
+
+
+def test_the_organisation_named_is_trimmed_of_the_study_acronym_and_punctuation() -> None:
+    summary = parse_study(study("NCT04267848"))
+    check = check_citation("ACCIO, National Cancer Institute, 2020", summary)
+    assert check.agreements[-1] == (
+        "National Cancer Institute is the registry's lead sponsor (National Cancer Institute "
+        "(NCI))."
+    )
+    xijing = replace(PENN_STATE, lead_sponsor="Xijing Hospital")
+    assert check_citation("Xijing Hospital 2014", xijing).agreements[-1] == (
+        "Xijing Hospital is the registry's lead sponsor (Xijing Hospital)."
+    )

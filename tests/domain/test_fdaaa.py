@@ -19,6 +19,7 @@ from trialwatch.domain.fdaaa import (
     REPORTED,
     UNKNOWN,
     RegistryFacts,
+    ReportingStatus,
     add_years,
     coverage,
     last_day,
@@ -115,7 +116,10 @@ def test_first_posted_date_is_used_only_without_a_submission_date() -> None:
     result = reporting_status(facts, today=date(2025, 1, 1))
     assert (result.state, result.reported_late) == (REPORTED, True)
     assert "(resultsFirstPostDateStruct)" in result.basis[0]
-    assert any("first-posted date is used" in n for n in result.notes)
+    assert result.notes[-1] == (
+        "No results submission date is registered; the first-posted date is used, which "
+        "includes the registry's review time."
+    )
 
 
 def test_unreported_status_line_names_the_dates() -> None:
@@ -240,3 +244,147 @@ def test_real_records(nct: str, state: str, covered: bool | None) -> None:
 def test_odd_records_do_not_raise() -> None:
     for odd in (None, [], {"protocolSection": []}, {"protocolSection": {"statusModule": 3}}):
         assert reporting_status(registry_facts(odd), today=date(2026, 1, 1)).state == UNKNOWN
+
+
+def test_registry_facts_reads_every_field_of_a_real_record() -> None:
+    """NCT00763412: every field the rules read, exactly as registered."""
+    assert registry_facts(study("NCT00763412")) == RegistryFacts(
+        study_type="INTERVENTIONAL", phases=("NA",), overall_status="COMPLETED",
+        primary_purpose="OTHER", intervention_types=("DRUG", "DRUG"),
+        fda_regulated_drug=True, fda_regulated_device=False, countries=("United States",),
+        start_date="2006-11", primary_completion="2013-01", primary_completion_type="ACTUAL",
+        completion="2013-01", results_first_submitted="2016-07-11",
+        results_first_posted="2017-06-05", certificate_submitted=None,
+    )  # fmt: skip
+    # NCT02552212: no FDA flags, sites in several countries, a certificate of delay
+    facts = registry_facts(study("NCT02552212"))
+    assert replace(facts, countries=()) == RegistryFacts(
+        study_type="INTERVENTIONAL", phases=("PHASE3",), overall_status="COMPLETED",
+        primary_purpose="TREATMENT", intervention_types=("BIOLOGICAL", "OTHER"),
+        start_date="2015-09", primary_completion="2018-05", primary_completion_type="ACTUAL",
+        completion="2020-05", results_first_submitted="2019-04-27",
+        results_first_posted="2020-08-17", certificate_submitted="2019-03-01",
+    )  # fmt: skip
+    assert facts.countries[0] == "United States" and "Taiwan" in facts.countries
+
+
+def test_registry_facts_device_flag_and_certificate_posted_date() -> None:
+    """SYNTHETIC record: only the device flag set; the certificate known by its posted date."""
+    record = {
+        "protocolSection": {
+            "oversightModule": {"isFdaRegulatedDrug": "yes", "isFdaRegulatedDevice": True},
+            "statusModule": {
+                "dispFirstPostDateStruct": {"date": "2019-03-05"},
+                "overallStatus": "",
+            },
+            "designModule": {"phases": ["PHASE2", 3], "studyType": 3},
+        }
+    }
+    facts = registry_facts(record)
+    assert (facts.fda_regulated_drug, facts.fda_regulated_device) == (None, True)
+    assert facts.certificate_submitted == "2019-03-05"
+    assert facts.phases == ("PHASE2",)
+    assert (facts.study_type, facts.overall_status) == (None, None)  # not text, or empty
+    text_flag = {"protocolSection": {"oversightModule": {"isFdaRegulatedDevice": "no"}}}
+    assert registry_facts(text_flag).fda_regulated_device is None
+
+
+def test_results_submitted_on_the_due_date_are_on_time() -> None:
+    facts = replace(COVERED, results_first_submitted="2021-06-15")
+    result = reporting_status(facts, today=date(2025, 1, 1))
+    assert result == ReportingStatus(
+        REPORTED, date(2021, 6, 15), date(2021, 7, 16), "2021-06-15", None, False,
+        result.notes, True,
+        ("Results first submitted 2021-06-15 (resultsFirstSubmitDate), on or before the due "
+         "date 2021-06-15: primary completion 2020-06-15 (primaryCompletionDateStruct) + 1 "
+         "year.",),
+    )  # fmt: skip
+
+
+def test_unreported_status_keeps_the_posted_date_and_is_not_late() -> None:
+    result = reporting_status(COVERED, today=date(2021, 6, 15))
+    assert (result.state, result.posted_on, result.reported_late) == (NOT_YET_DUE, None, False)
+    assert (result.due_date, result.overdue_from, result.covered) == (
+        date(2021, 6, 15),
+        date(2021, 7, 16),
+        True,
+    )
+
+
+def test_caveats_for_a_completion_date_and_an_estimated_primary_completion() -> None:
+    why = (
+        "The registry says an FDA-regulated drug or device is studied "
+        "(isFdaRegulatedDrug yes, isFdaRegulatedDevice no)."
+    )
+    completion_only = replace(COVERED, primary_completion=None, completion="2020-06-15")
+    assert reporting_status(completion_only, today=date(2022, 1, 1)).notes == (
+        why,
+        "No primary completion date is registered; the study completion date is used, "
+        "as the TrialsTracker does.",
+    )
+    estimated = replace(COVERED, primary_completion_type="ESTIMATED")
+    assert reporting_status(estimated, today=date(2022, 1, 1)).notes == (
+        why,
+        "The primary completion date is an estimate, so the due date may move.",
+    )
+    assert reporting_status(COVERED, today=date(2022, 1, 1)).notes == (why,)
+
+
+def test_unknown_and_unscored_statuses_keep_the_registry_dates_and_say_why() -> None:
+    undated = replace(
+        COVERED, primary_completion=None, results_first_submitted="2021-05-01",
+        results_first_posted="2021-09-30",
+    )  # fmt: skip
+    why = (
+        "The registry says an FDA-regulated drug or device is studied "
+        "(isFdaRegulatedDrug yes, isFdaRegulatedDevice no)."
+    )
+    assert reporting_status(undated, today=date(2025, 1, 1)) == ReportingStatus(
+        UNKNOWN, None, None, "2021-05-01", "2021-09-30", False, (why,), True,
+        ("No primary completion date is registered, so no due date can be computed.",),
+    )  # fmt: skip
+    early = replace(undated, primary_completion="2016-12")
+    assert reporting_status(early, today=date(2025, 1, 1)) == ReportingStatus(
+        BEFORE_FINAL_RULE, None, None, "2021-05-01", "2021-09-30", False, (why,), True,
+        ("Primary completion 2016-12 (primaryCompletionDateStruct, read as 2016-12-31) is "
+         "before 18 January 2017, when the FDAAA Final Rule took effect; like the FDAAA "
+         "TrialsTracker, trialwatch does not score it.",),
+    )  # fmt: skip
+    excluded = replace(undated, primary_completion="2020-06-15", study_type="OBSERVATIONAL")
+    assert reporting_status(excluded, today=date(2025, 1, 1)) == ReportingStatus(
+        NOT_COVERED, None, None, "2021-05-01", "2021-09-30", False, (), False,
+        ("The rule covers interventional trials only (studyType OBSERVATIONAL).",),
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("change", "why"),
+    [
+        ({"overall_status": "WITHDRAWN"},
+         "Withdrawn before enrolling anyone (overallStatus), so no results are due."),
+        ({"phases": ("EARLY_PHASE1", "PHASE1")},
+         "Phase 1 trials are not covered (phases EARLY_PHASE1, PHASE1)."),
+        ({"primary_purpose": "DEVICE_FEASIBILITY"},
+         "Device feasibility studies are not covered (primaryPurpose)."),
+        ({"fda_regulated_device": None},
+         "The registry says an FDA-regulated drug or device is studied "
+         "(isFdaRegulatedDrug yes, isFdaRegulatedDevice not given)."),
+        ({"fda_regulated_drug": False},
+         "The registry says no FDA-regulated drug or device is studied "
+         "(isFdaRegulatedDrug no, isFdaRegulatedDevice no)."),
+        ({"fda_regulated_drug": None, "fda_regulated_device": None,
+          "intervention_types": ("OTHER", "BEHAVIORAL", "OTHER")},
+         "No intervention is a drug, biological, device or other product the FDA regulates "
+         "(intervention types: OTHER, BEHAVIORAL), and the registry gives no FDA-regulated "
+         "flag."),
+        ({"fda_regulated_drug": None, "fda_regulated_device": None, "countries": ("India",)},
+         "The registry gives no FDA-regulated flag and lists no site in the United States "
+         "(locations), so the rule is not taken to apply."),
+        ({"fda_regulated_drug": None, "fda_regulated_device": None, "intervention_types": ()},
+         "The registry does not say whether an FDA-regulated product is studied (no "
+         "isFdaRegulatedDrug or isFdaRegulatedDevice; intervention types: none listed), so "
+         "whether the rule applies is not known; the dates below apply if it does."),
+    ],
+)  # fmt: skip
+def test_coverage_reasons_in_full(change: dict, why: str) -> None:
+    assert coverage(replace(COVERED, **change))[1] == why

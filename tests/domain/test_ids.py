@@ -27,3 +27,11 @@ def test_rejects_malformed(raw):
     """Short ids are refused: a dropped digit is likelier than a shorthand for zero padding."""
     with pytest.raises(InvalidNctId, match="not an NCT id"):
         normalize_nct_id(raw)
+
+
+def test_the_refusal_shows_what_was_typed_and_an_example():
+    with pytest.raises(InvalidNctId) as refused:
+        normalize_nct_id(" NCT123 ")
+    assert str(refused.value) == (
+        "'NCT123' is not an NCT id: expected 'NCT' followed by 8 digits, for example NCT01558063"
+    )

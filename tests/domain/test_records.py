@@ -65,7 +65,9 @@ def test_hashes_ignore_key_order_and_split_off_derived_data():
 
 @pytest.mark.parametrize(
     "value, precision",
-    [("2012", "year"), ("2012-02", "month"), ("2012-02-03", "day"), ("2012-2", None), ("", None)],
-)
+    [("2012", "year"), ("2012-02", "month"), ("2012-02-03", "day"), ("2012-2", None), ("", None),
+     ("abcd", None), ("20120", None), ("2012-2-03", None), ("2012-02-3", None),
+     ("2012-02-03-04", None)],
+)  # fmt: skip
 def test_date_precision(value, precision):
     assert date_precision(value) == precision

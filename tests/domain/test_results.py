@@ -11,8 +11,13 @@ import pytest
 from tests.conftest import study
 from trialwatch.domain.protocol import has_certificate_of_delay, parse_arms, parse_design
 from trialwatch.domain.results import (
+    ClassDenoms,
+    Denom,
+    EventStat,
+    GroupValue,
     most_frequent_events,
     parse_adverse_events,
+    parse_baseline,
     parse_outcomes,
     parse_participant_flow,
 )
@@ -154,3 +159,191 @@ def test_design_arms_and_certificate_of_delay() -> None:
     assert [a.label for a in parse_arms(record)] == ["Certolizumab Pegol 200 mg Q2W", "Placebo"]
     assert has_certificate_of_delay(record)  # dispFirstSubmitDate 2019-03-01
     assert not has_certificate_of_delay(study("NCT00763412"))
+
+
+# SYNTHETIC: every free-text and optional field the parsers read, each with its own value,
+# so a field read from the wrong key (or not read) shows.
+_FULL_RESULTS = {
+    "participantFlowModule": {
+        "recruitmentDetails": "recruited in clinics",
+        "preAssignmentDetails": "run-in of 2 weeks",
+        "groups": [{"id": "FG000", "title": "Drug", "description": "drug arm"}],
+        "periods": [
+            {
+                "title": "Overall Study",
+                "milestones": [
+                    {
+                        "type": "STARTED",
+                        "comment": "milestone note",
+                        "achievements": [
+                            {"groupId": "FG000", "numSubjects": "10", "numUnits": "4"}
+                        ],
+                    }
+                ],
+                "dropWithdraws": [
+                    {
+                        "type": "Lost to Follow-up",
+                        "comment": "reason note",
+                        "reasons": [{"groupId": "FG000", "numSubjects": "2", "comment": "two"}],
+                    }
+                ],
+            }
+        ],
+    },
+    "baselineCharacteristicsModule": {
+        "populationDescription": "all randomised",
+        "typeUnitsAnalyzed": "Eyes",
+        "measures": [
+            {
+                "title": "Age",
+                "description": "age at entry",
+                "populationDescription": "adults",
+                "paramType": "MEAN",
+                "dispersionType": "STANDARD_DEVIATION",
+                "unitOfMeasure": "years",
+                "denoms": [
+                    {"units": "Participants", "counts": [{"groupId": "BG000", "value": "9"}]}
+                ],
+                "classes": [
+                    {
+                        "title": "Visit 1",
+                        "denoms": [
+                            {"units": "Eyes", "counts": [{"groupId": "BG000", "value": 17}]}
+                        ],
+                        "categories": [{"measurements": [{"groupId": "BG000", "value": 41.5}]}],
+                    }
+                ],
+            }
+        ],
+    },
+    "outcomeMeasuresModule": {
+        "outcomeMeasures": [
+            {
+                "type": "PRIMARY",
+                "title": "Response",
+                "populationDescription": "per protocol",
+                "reportingStatus": "NOT_POSTED",
+                "anticipatedPostingDate": "2027-03",
+                "analyses": [
+                    {
+                        "groupIds": ["OG000", 1],
+                        "ciLowerLimitComment": "lower note",
+                        "ciUpperLimitComment": "upper note",
+                        "testedNonInferiority": True,
+                        "nonInferiorityComment": "margin 10%",
+                        "otherAnalysisDescription": "post hoc",
+                    }
+                ],
+            }
+        ],
+    },
+    "adverseEventsModule": {
+        "timeFrame": "12 weeks",
+        "description": "as reported",
+        "allCauseMortalityComment": "no deaths",
+        "eventGroups": [{"id": "EG000", "title": "Drug", "description": "drug arm"}],
+        "seriousEvents": [
+            {"term": "Fall", "notes": "one fall", "stats": [{"groupId": "EG000", "numAffected": 1}]}
+        ],
+        "otherEvents": [{"term": "Headache", "stats": [{"groupId": "EG000", "numAffected": "3"}]}],
+    },
+}
+
+
+def test_every_registered_text_field_lands_in_its_own_field() -> None:
+    record = {"resultsSection": copy.deepcopy(_FULL_RESULTS)}
+    flow = parse_participant_flow(record)
+    assert flow is not None
+    assert (flow.recruitment_details, flow.pre_assignment_details) == (
+        "recruited in clinics", "run-in of 2 weeks",
+    )  # fmt: skip
+    assert flow.groups[0].description == "drug arm"
+    (period,) = flow.periods
+    started = period.milestone("STARTED")
+    assert started is not None and started.comment == "milestone note"
+    assert started.count_for("FG000") == GroupValue("FG000", "10", None, "4")
+    assert started.count_for("FG001") is None
+    assert period.milestone("COMPLETED") is None
+    (dropped,) = period.drop_withdraws
+    assert (dropped.type, dropped.comment) == ("Lost to Follow-up", "reason note")
+    assert dropped.counts == (GroupValue("FG000", "2", "two"),)
+
+    baseline = parse_baseline(record)
+    assert baseline is not None
+    assert (baseline.population, baseline.type_units_analyzed) == ("all randomised", "Eyes")
+    (age,) = baseline.measures
+    assert (age.description, age.population, age.dispersion_type) == (
+        "age at entry", "adults", "STANDARD_DEVIATION",
+    )  # fmt: skip
+    assert age.denoms == (Denom("Participants", (GroupValue("BG000", "9"),)),)
+    assert age.class_denoms == (
+        ClassDenoms("Visit 1", (Denom("Eyes", (GroupValue("BG000", "17"),)),)),
+    )
+    assert [(m.class_title, m.value) for m in age.measurements] == [("Visit 1", "41.5")]
+    assert age.denoms[0].count_for("BG001") is None
+
+    (outcome,) = parse_outcomes(record)
+    assert (outcome.population, outcome.reporting_status, outcome.anticipated_posting_date) == (
+        "per protocol", "NOT_POSTED", "2027-03",
+    )  # fmt: skip
+    (analysis,) = outcome.analyses
+    assert analysis.group_ids == ("OG000",)
+    assert (
+        analysis.ci_lower_comment, analysis.ci_upper_comment, analysis.tested_non_inferiority,
+        analysis.non_inferiority_comment, analysis.other_description,
+    ) == ("lower note", "upper note", True, "margin 10%", "post hoc")  # fmt: skip
+
+    events = parse_adverse_events(record)
+    assert events is not None
+    assert (events.time_frame, events.description, events.all_cause_mortality_comment) == (
+        "12 weeks", "as reported", "no deaths",
+    )  # fmt: skip
+    assert events.groups[0].description == "drug arm"
+    (fall,) = events.serious
+    (headache,) = events.other
+    assert (fall.serious, fall.notes, headache.serious, headache.notes) == (
+        True, "one fall", False, None,
+    )  # fmt: skip
+    assert headache.stat_for("EG000") == EventStat("EG000", None, 3, None)
+    assert headache.stat_for("EG001") is None
+
+
+def test_odd_values_in_the_optional_fields_are_dropped() -> None:
+    results = copy.deepcopy(_FULL_RESULTS)
+    analysis = results["outcomeMeasuresModule"]["outcomeMeasures"][0]["analyses"][0]
+    analysis["testedNonInferiority"] = "yes"  # not a JSON boolean
+    results["adverseEventsModule"]["otherEvents"][0]["stats"][0]["numAffected"] = "3.0"
+    results["adverseEventsModule"]["seriousEvents"][0]["stats"][0]["numAffected"] = True
+    record = {"resultsSection": results}
+    assert parse_outcomes(record)[0].analyses[0].tested_non_inferiority is None
+    events = parse_adverse_events(record)
+    assert events is not None
+    assert events.other[0].stats[0].num_affected is None
+    assert events.serious[0].stats[0].num_affected is None
+
+
+def test_most_frequent_events_per_arm_leave_out_nobody_affected_and_keep_five() -> None:
+    """SYNTHETIC: seven events in arm EG000, some never given for arm EG001."""
+    affected = {"A": 1, "B": 0, "C": None, "D": 3, "E": 2, "F": 2, "G": 2, "H": 1}
+    events = []
+    for term, n in affected.items():
+        stats: list[dict[str, Any]] = [{"groupId": "EG000"}]
+        if n is not None:
+            stats[0]["numAffected"] = n
+        if term == "H":
+            stats.append({"groupId": "EG001", "numAffected": 4})
+        events.append({"term": term, "stats": stats})
+    record = {"resultsSection": {"adverseEventsModule": {
+        "eventGroups": [{"id": "EG000"}, {"id": "EG001"}], "otherEvents": events,
+    }}}  # fmt: skip
+    parsed = parse_adverse_events(record)
+    assert parsed is not None
+    top = most_frequent_events(parsed)
+    assert [(e.term, s.num_affected) for e, s in top["EG000"]] == [
+        ("D", 3), ("E", 2), ("F", 2), ("G", 2), ("A", 1),
+    ]  # fmt: skip
+    assert [(e.term, s.num_affected) for e, s in top["EG001"]] == [("H", 4)]
+    # B (0 affected) and C (not given) are never listed, however long the list
+    assert [e.term for e, _ in most_frequent_events(parsed, limit=10)["EG000"]] == [
+        "D", "E", "F", "G", "A", "H",
+    ]  # fmt: skip

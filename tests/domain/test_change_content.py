@@ -173,6 +173,16 @@ def test_the_real_archived_changes_of_nct01558063_in_words():
         (LoggedChange("analysis_p_value", "0.04", "0.06", "notable",
                       {"outcome": "BMI", "outcome_type": "PRIMARY", "analysis": "Drug vs placebo"}),
          "Primary outcome “BMI”, analysis “Drug vs placebo”, p-value: 0.04 → 0.06"),
+        # post-hoc and other pre-specified outcomes are named by their kind, kept apart
+        (LoggedChange("outcome_value", "1", "2", "minor",
+                      {"outcome": "Pain", "outcome_type": "POST_HOC", "group": "Drug"}),
+         "Post hoc outcome “Pain”, arm “Drug”, value: 1 → 2"),
+        (LoggedChange("outcome_value", "1", "2", "minor",
+                      {"outcome": "Pain", "outcome_type": "OTHER_PRE_SPECIFIED", "group": "Drug"}),
+         "Other pre-specified outcome “Pain”, arm “Drug”, value: 1 → 2"),
+        (LoggedChange("other_outcome_time_frame", "Week 4", "Week 8", "minor",
+                      {"outcome": "Pain"}),
+         "Other pre-specified outcome “Pain”, time frame: Week 4 → Week 8"),
         # the kind from the field when the context has no outcome type
         (LoggedChange("secondary_outcome_time_frame", "Week 4", "Week 8", "minor",
                       {"outcome": "Pain", "time_frame": "Week 4"}),

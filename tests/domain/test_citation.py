@@ -206,6 +206,8 @@ def test_the_organisation_named_is_trimmed_of_the_study_acronym_and_punctuation(
         "National Cancer Institute is the registry's lead sponsor (National Cancer Institute "
         "(NCI))."
     )
+    named = check_citation("ACCIO trial, National Cancer Institute, 2020", summary)
+    assert named.agreements[-1] == check.agreements[-1]  # not "trial, National Cancer ..."
     xijing = replace(PENN_STATE, lead_sponsor="Xijing Hospital")
     assert check_citation("Xijing Hospital 2014", xijing).agreements[-1] == (
         "Xijing Hospital is the registry's lead sponsor (Xijing Hospital)."

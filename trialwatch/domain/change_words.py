@@ -17,7 +17,13 @@ from trialwatch.domain.wording import code_words, phase_words, status_words
 
 MAX_VALUE_CHARS = 300  # an alert quotes this much of a long value; the report has all of it
 ARROW = "→"
-OUTCOME_KINDS = ("primary", "secondary", "other", "post-hoc")
+# An outcome's kind as the registry types it (posted results), or as its field names it
+# (protocol outcomes: primary_outcome_time_frame); kept apart, a post-hoc one is no secondary one.
+OUTCOME_LABELS = {"PRIMARY": "Primary outcome", "SECONDARY": "Secondary outcome",
+                  "OTHER_PRE_SPECIFIED": "Other pre-specified outcome",
+                  "POST_HOC": "Post hoc outcome"}  # fmt: skip
+_FIELD_OUTCOME_TYPES = {"primary": "PRIMARY", "secondary": "SECONDARY",
+                        "other": "OTHER_PRE_SPECIFIED"}  # fmt: skip
 FIELD_WORDS = {
     **FIELD_LABELS, "results": "Results", "search": "Related search",
     "outcome_added": "outcome measure added", "outcome_removed": "outcome measure removed",
@@ -93,9 +99,8 @@ def subject_words(change: LoggedChange) -> str | None:
     c = change.context or {}
     parts = []
     if c.get("outcome"):
-        kind = code_words(c.get("outcome_type")).lower() if c.get("outcome_type") else ""
-        kind = kind or change.field.split("_")[0]  # primary_outcome_time_frame: "primary"
-        label = f"{kind.capitalize()} outcome" if kind in OUTCOME_KINDS else "Outcome"
+        code = c.get("outcome_type") or _FIELD_OUTCOME_TYPES.get(change.field.split("_")[0])
+        label = OUTCOME_LABELS.get(code or "", "Outcome")
         frame = f" ({clean_text(c['time_frame'])})" if c.get("time_frame") else ""
         parts.append(f"{label} {_quote(c['outcome'])}{frame}")
     if c.get("analysis"):

@@ -27,6 +27,7 @@ _CLINICAL_TRIAL = re.compile(r"\bclinical\s+trial\b", re.IGNORECASE)
 _PROVIDED_BY = re.compile(r"provided by\s+(.+)$", re.IGNORECASE)
 _PARENTHESISED = re.compile(r"\(([^()]*)\)")
 _TOKEN = re.compile(r"[\w&\-]+")
+_STUDY_WORDS = r"(?i:trial|study)"  # what may follow a study's acronym in a citation
 # Joining words: ignored when names are compared.
 _STOP = set("the of and for a an in at on de la le du des der und y by".split())
 # Words too common in organisation names to identify one on their own.
@@ -153,7 +154,8 @@ def _organisation(cited_as: str, study: StudySummary) -> tuple[str, list[str]]:
     for token in _TOKEN.findall(org):
         if _words(token) and set(_words(token)) <= own and token not in found:
             found.append(token)
-            org = re.sub(rf"\(?\b{re.escape(token)}\b\)?", " ", org)
+            # "ACCIO trial, National Cancer Institute": the study's name goes with its acronym
+            org = re.sub(rf"\(?\b{re.escape(token)}\b\)?(?:\s+{_STUDY_WORDS}\b)?", " ", org)
     return " ".join(org.split()).strip(" -–,;:"), found
 
 

@@ -1,7 +1,7 @@
 """One benchmark step in a fresh process: `python -m bench.child TASK ARGS...` (bench.common).
 
 Prints one JSON line: the task's own figures, its CPU seconds and its peak resident set size
-(getrusage of this process alone, so the parent's fake API and other steps are not counted).
+(VmHWM of this process alone, so the parent's fake API and other steps are not counted).
 """
 
 from __future__ import annotations
@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import requests
+
+from bench.common import own_peak_rss
 
 
 class TimingSession(requests.Session):
@@ -112,7 +114,7 @@ def main() -> None:
     task, *args = sys.argv[1:]
     answer = TASKS[task](*args)
     usage = resource.getrusage(resource.RUSAGE_SELF)
-    answer.update(cpu=usage.ru_utime + usage.ru_stime, peak_rss=usage.ru_maxrss * 1024)
+    answer.update(cpu=usage.ru_utime + usage.ru_stime, peak_rss=own_peak_rss())
     print(json.dumps(answer))
 
 

@@ -54,13 +54,13 @@ class ChildRun:
     """A benchmark step run in a fresh process: its timing, peak memory and JSON answer."""
 
     timing: Timing
-    peak_rss: int  # bytes: the child's maximum resident set size (wait4's ru_maxrss)
+    peak_rss: int  # bytes: the child's own peak resident set (common.own_peak_rss)
     answer: dict[str, Any]
 
 
 def run_child(task: str, *args: str) -> ChildRun:
     """`python -m bench.child task args...` in a fresh process, so its peak RSS is its own
-    (the child reports getrusage(RUSAGE_SELF): its maximum resident set and CPU time)."""
+    (the child reports its own peak resident set and its CPU time)."""
     argv = [sys.executable, "-m", "bench.child", task, *args]
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
     wall = time.perf_counter()
@@ -70,6 +70,21 @@ def run_child(task: str, *args: str) -> ChildRun:
         raise RuntimeError(f"{task} failed ({done.returncode}): {done.stderr[-800:]}")
     answer = json.loads(done.stdout.strip().splitlines()[-1])
     return ChildRun(Timing(wall=elapsed, cpu=answer["cpu"]), answer["peak_rss"], answer)
+
+
+def own_peak_rss() -> int:
+    """This process's peak resident set, bytes: VmHWM of /proc/self/status, the high-water mark
+    of its own memory since it started. Not getrusage's ru_maxrss: Linux carries the parent's
+    high-water mark into a child across fork (or vfork) and exec, so a child of a bench holding
+    100,000 records would report the bench's peak, not its own."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024  # kB
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # Linux reports KiB
 
 
 def median(values: list[float]) -> float:

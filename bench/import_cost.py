@@ -123,9 +123,10 @@ def import_archive(archive: Path, workdir: Path, name: str) -> Timing:
 def fresh_import(archive: Path, workdir: Path, name: str) -> BulkRun:
     """`import_archive` in a fresh process: its timing and its own peak resident set."""
     code = (
-        "import json, resource, sys; from pathlib import Path; from bench.import_cost import "
-        "import_archive; t = import_archive(Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]); "
-        "print(json.dumps([t.wall, t.cpu, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss]))"
+        "import json, sys; from pathlib import Path; from bench.common import own_peak_rss; "
+        "from bench.import_cost import import_archive; "
+        "t = import_archive(Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]); "
+        "print(json.dumps([t.wall, t.cpu, own_peak_rss()]))"
     )
     done = subprocess.run(
         [sys.executable, "-c", code, str(archive), str(workdir), name],
@@ -133,8 +134,8 @@ def fresh_import(archive: Path, workdir: Path, name: str) -> BulkRun:
     )  # fmt: skip
     if done.returncode != 0:
         raise RuntimeError(f"import of {archive} failed: {done.stderr.strip()[-500:]}")
-    wall, cpu, kib = json.loads(done.stdout.split("\n")[-2])
-    return BulkRun(Timing(wall, cpu), kib * 1024)  # Linux reports KiB
+    wall, cpu, peak = json.loads(done.stdout.split("\n")[-2])
+    return BulkRun(Timing(wall, cpu), peak)
 
 
 def run(n: int, bulk_n: int, workdir: Path) -> ImportFigures:

@@ -30,7 +30,7 @@ def refreshes(w: Writeup, runs: list[RefreshRun]) -> None:
         "",
         "N cited studies, full records, from the fake API on 127.0.0.1 (`min_interval = 0`); the "
         "real `services.refresh` in a fresh process per size; peak RSS is that process's own "
-        "(`getrusage`). Time is the refresh call, wall and CPU of the whole child.",
+        "(VmHWM). Time is the refresh call, wall and CPU of the whole child.",
         "",
     )
     rows = [

@@ -135,8 +135,8 @@ def report(w: Writeup, r: ReportFigures) -> None:
     w.emit(
         f"## Report of a related search of {r.related:,} studies",
         "",
-        f"Rendered in {float(a['render_wall']):.1f} s into {a['pages']} pages; largest "
-        f"`{a['largest']}`, {mib(r.largest_bytes)}.",
+        f"Rendered in {float(a['render_wall']):.1f} s into {a['pages']} pages (peak RSS "
+        f"{mib(r.child.peak_rss)}); largest `{a['largest']}`, {mib(r.largest_bytes)}.",
         "",
     )
     w.goal(f"largest page, related search of {r.related:,} studies", "≤ 2 MB",

@@ -78,3 +78,42 @@ def test_a_fifty_thousand_study_search_is_split_into_linked_pages_under_2_mb() -
         others = [n for n in mine if n != name]
         assert all(f'href="{n}"' in pages[name] for n in others), name
     assert "Studies 45,001–50,000 of 50,000" in pages["search-synthetic-50k.page10.html"]
+
+
+def test_many_related_trials_with_results_are_split_and_the_category_tables_cut() -> None:
+    """SYNTHETIC: 250 copies of three real records with posted results, and 300 studies in
+    each other category, all under made-up ids: the cards go 100 to a page, the tables list
+    their first 100 and say so, and no page reaches 2 MB."""
+    import dataclasses
+
+    from trialwatch.domain.related import related_trial
+    from trialwatch.report.related import OtherTrial, RelatedEvidence
+
+    reals = [related_trial(study(n)) for n in ("NCT00763412", "NCT02210780", "NCT02552212")]
+    trials = [dataclasses.replace(reals[i % 3], nct_id=f"NCT9{i:07d}") for i in range(250)]
+
+    def others(start: int, status: str) -> list[OtherTrial]:
+        return [OtherTrial(f"NCT8{start + i:07d}", "SYNTHETIC title", "Phase 2", status,
+                           "2019-05", "ACTUAL", None, None) for i in range(300)]  # fmt: skip
+
+    related = RelatedEvidence(trials, [], [], others(0, "COMPLETED"), others(1000, "RECRUITING"),
+                              others(2000, "TERMINATED"), [])  # fmt: skip
+    ctx = fixed_context()
+    listed = search("synthetic-related", "SYNTHETIC related", synthetic_rows(1_000))
+    ctx.searches.append(dataclasses.replace(listed, related=related))
+    pages = render_pages(ctx)
+    cards = ["search-synthetic-related.html"] + [
+        f"search-synthetic-related.results{i}.html" for i in (2, 3)
+    ]
+    assert [n for n in pages if n.startswith("search-synthetic-related")] == cards
+    assert all(len(pages[n].encode()) < MAX_PAGE_BYTES for n in cards)
+    shown = [
+        re.findall(r'<h3><a class="ext" href="[^"]*">(NCT9\d{7})</a>', pages[n]) for n in cards
+    ]
+    assert [len(s) for s in shown] == [100, 100, 50]
+    assert sorted(sum(shown, [])) == [t.nct_id for t in trials]  # each once, none dropped
+    for name in cards:  # each part links the others
+        assert all(f'href="{n}#posted-results"' in pages[name] for n in cards if n != name)
+    first = pages[cards[0]]
+    assert first.count("The first 100 of 300 by id are listed here") == 3
+    assert "NCT80000099" in first and "NCT80000100" not in first

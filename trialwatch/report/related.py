@@ -8,6 +8,7 @@ summary. Never pooled, never ranked by outcome: trials are listed by id.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -64,11 +65,14 @@ def related_evidence(session: Session, search_name: str, today: date) -> Related
         .outerjoin(RecordVersion, RecordVersion.id == Study.current_version_id)
         .where(SearchHit.search_name == search_name, SearchHit.present)
         .order_by(Study.nct_id)
-    ).all()
-    return related_from_rows([(s, raw, scope) for s, raw, scope in members], today)
+        .execution_options(yield_per=500)  # streamed: each record is read into its row, then freed
+    )
+    return related_from_rows(((s, raw, scope) for s, raw, scope in members), today)
 
 
-def related_from_rows(members: list[tuple[Study, Any, str | None]], today: date) -> RelatedEvidence:
+def related_from_rows(
+    members: Iterable[tuple[Study, Any, str | None]], today: date
+) -> RelatedEvidence:
     """Pure: the sections from (study row, latest version's raw record, its scope)."""
     with_results: list[RelatedTrial] = []
     forest: list[ForestRow] = []

@@ -35,8 +35,35 @@ def render_study(ctx: ReportContext, study: CitedStudy) -> str:
 
 
 # Studies listed per page of a search: a long list is split into linked pages, so the largest
-# page of a 50,000-study search stays under 2 MB (bench/RESULTS.md).
+# page of a 50,000-study search stays under 2 MB (bench/RESULTS.md). Likewise the related
+# trials with posted results (a card each, 1-11 KB), and the related tables by category list
+# their first rows only: every study is in the list by status.
 LIST_ROWS = 5000
+RESULT_CARDS = 100
+RELATED_TABLE_ROWS = 100
+
+
+@dataclass(frozen=True)
+class CardPart:
+    """One page's share of a related search's trials with posted results."""
+
+    filename: str
+    number: int
+    first: int  # 1-based position of its first trial among them
+    last: int
+    trials: list[Any]
+
+
+def card_parts(search: SearchReport, per_page: int = RESULT_CARDS) -> list[CardPart]:
+    """The trials with posted results cut into pages; the first part is on the search's page."""
+    trials = search.related.with_results if search.related else []
+    stem = search.filename.removesuffix(".html")
+    parts = []
+    for number, start in enumerate(range(0, max(len(trials), 1), per_page), 1):
+        name = search.filename if number == 1 else f"{stem}.results{number}.html"
+        chunk = trials[start : start + per_page]
+        parts.append(CardPart(name, number, start + 1, start + len(chunk), chunk))
+    return parts
 
 
 @dataclass(frozen=True)
@@ -52,24 +79,31 @@ class ListPage:
 
 def render_search(ctx: ReportContext, search: SearchReport) -> str:
     """The search's page, with the first part of its list of studies."""
-    parts = list_pages(search, LIST_ROWS)
+    parts, cards = list_pages(search, LIST_ROWS), card_parts(search)
     return _render(
         "report_search.html", ctx=ctx, search=search, charts=search_figures(search),
         forest_svg=forest_figure(search), page_title=_title(search), listing=parts[0],
-        parts=parts,
+        parts=parts, cards=cards[0], card_parts=cards, table_rows=RELATED_TABLE_ROWS,
     )  # fmt: skip
 
 
 def render_search_continuations(ctx: ReportContext, search: SearchReport) -> dict[str, str]:
-    """The continuation pages of a long list of studies (none for a short one)."""
-    parts = list_pages(search, LIST_ROWS)
-    return {
+    """The continuation pages of a long list of studies, and of many trials with posted results
+    (none for a short search)."""
+    parts, cards = list_pages(search, LIST_ROWS), card_parts(search)
+    pages = {
         part.filename: _render(
             "report_search_list.html", ctx=ctx, search=search, listing=part, parts=parts,
             page_title=f"{_title(search)}: studies {part.first:,}-{part.last:,}",
         )
         for part in parts[1:]
     }  # fmt: skip
+    for part in cards[1:]:
+        pages[part.filename] = _render(
+            "report_related_results.html", ctx=ctx, search=search, cards=part, card_parts=cards,
+            page_title=f"{_title(search)}: trials with posted results {part.first:,}-{part.last:,}",
+        )  # fmt: skip
+    return pages
 
 
 def _title(search: SearchReport) -> str:

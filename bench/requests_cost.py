@@ -32,6 +32,7 @@ class Traffic:
     studies_bytes: int
     version_bytes: int
     client_requests: int | None = None  # what trialwatch itself counted (a cross-check)
+    related_full: int = 0  # of studies_requests: search hits with posted results, in full
 
 
 @dataclass
@@ -81,12 +82,17 @@ def write_config(directory: Path, api_url: str, cited: list[str]) -> Path:
 
 def _traffic(api: FakeApi, client_requests: int | None = None) -> Traffic:
     single = api.paths["{nctId}"]
+    related_full = sum(  # full records (no `fields`) of search hits, asked by id
+        1 for q in api.asked
+        if "fields" not in q and q.get("filter.ids", "").startswith(SEARCH_PREFIX)
+    )  # fmt: skip
     return Traffic(
         studies_requests=api.paths["studies"] + single,
         version_requests=api.paths["version"],
         studies_bytes=api.path_bytes["studies"] + api.path_bytes["{nctId}"],
         version_bytes=api.path_bytes["version"],
         client_requests=client_requests,
+        related_full=related_full,
     )
 
 

@@ -69,9 +69,10 @@ def ingest(w: Writeup, mixes: list[MixFigures], change: ChangeFigures) -> None:
     ]  # fmt: skip
     w.table(["mix", "records", "average record", "loads CPU s", "ingest CPU s", "ratio"], rows)
     for m in mixes:
-        goal = "≤ 2.0x" if m.mix == "registry" else "reported (≤ 2.0x for the registry mix)"
-        w.goal(f"ingest ÷ json.loads, {m.mix} mix", goal, f"{m.ratio:.2f}x",
-               m.ratio <= INGEST_GOAL, "time")  # fmt: skip
+        registry = m.mix == "registry"
+        w.goal(f"ingest ÷ json.loads, {m.mix} mix", "≤ 2.0x" if registry else "none (reported)",
+               f"{m.ratio:.2f}x", m.ratio <= INGEST_GOAL if registry else "reported",
+               "time")  # fmt: skip
     c = change
     w.emit(
         f"Change path: {c.n:,} records, first ingest {c.first.cpu:.2f} s CPU; again unchanged "
@@ -164,16 +165,22 @@ def requests(w: Writeup, f: RequestFigures) -> None:
     w.emit(
         f"## Requests and bytes, K = {f.k:,} cited, H = {f.h:,} hits",
         "",
-        f"First refresh {first.studies_requests} requests ({mib(first.studies_bytes)}); no change "
+        f"First refresh {first.studies_requests} requests ({mib(first.studies_bytes)}; "
+        f"{first.related_full} of them fetch the hits with posted results in full, for the related "
+        f"evidence); no change "
         f"{same.studies_requests} ({mib(same.studies_bytes)}, {f.unchanged_share:.4%}); full "
         f"re-check {f.full_recheck.studies_requests}; naive client "
         f"{f.naive.studies_requests:,} ({mib(f.naive.studies_bytes)}). Plus one `/version` each.",
         "",
     )
-    ok_first = first.studies_requests <= f.goal_first
+    own = first.studies_requests - first.related_full  # the cited studies and the search
+    ok_first = own <= f.goal_first
     ok_same = same.studies_requests <= f.goal_unchanged
-    w.goal(f"first refresh, K={f.k:,}, H={f.h:,}: requests", f"≤ {f.goal_first}",
-           str(first.studies_requests), ok_first, "count")  # fmt: skip
+    w.goal(f"first refresh, K={f.k:,}, H={f.h:,}: requests for the cited studies and the search",
+           f"≤ {f.goal_first}", str(own), ok_first, "count")  # fmt: skip
+    w.goal(f"first refresh, K={f.k:,}, H={f.h:,}: requests fetching hits with posted results in "
+           "full (related evidence)", "reported (at most max_full_records, 50 a request)",
+           str(first.related_full), "reported", "count")  # fmt: skip
     w.goal(f"no-change refresh, K={f.k:,}: requests", f"≤ {f.goal_unchanged}",
            str(same.studies_requests), ok_same, "count")  # fmt: skip
     w.goal(f"no-change refresh, K={f.k:,}: bytes of the first", "≤ 1%",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
+from typing import Literal
 
 from bench.common import mib
 
@@ -27,7 +28,7 @@ class Writeup:
 
     @property
     def missed_checked(self) -> list[str]:
-        return [g[0] for g in self.goals if g[3] != "met" and g[4] in CHECKED]
+        return [g[0] for g in self.goals if g[3] not in ("met", "reported") and g[4] in CHECKED]
 
     def emit(self, *lines: str) -> None:
         for line in lines:
@@ -42,9 +43,18 @@ class Writeup:
             "",
         )
 
-    def goal(self, figure: str, goal: str, measured: str, ok: bool | None, kind: str) -> None:
-        """One goal row; `ok` None: not measured in this build (never "met")."""
-        verdict = "not measured" if ok is None else ("met" if ok else "not met")
+    def goal(
+        self,
+        figure: str,
+        goal: str,
+        measured: str,
+        ok: bool | None | Literal["reported"],
+        kind: str,
+    ) -> None:
+        """One goal row; `ok` None: not measured in this build (never "met"); "reported": a
+        figure printed beside the goals, with no goal of its own."""
+        verdict = ok if ok == "reported" else (
+            "not measured" if ok is None else ("met" if ok else "not met"))  # fmt: skip
         self.goals.append((figure, goal, measured, verdict, kind))
         print(f"GOAL  {figure}: {measured} (goal {goal}) -> {verdict}", flush=True)
 

@@ -107,6 +107,7 @@ class FakeApi:
         self.bytes = 0
         self.paths: Counter[str] = Counter()
         self.path_bytes: Counter[str] = Counter()  # bytes sent, by the path's last segment
+        self.asked: list[dict[str, str]] = []  # the query of every GET /studies, in order
         for record in records:
             self.put(record)
         self._server: ThreadingHTTPServer | None = None
@@ -133,6 +134,7 @@ class FakeApi:
             self.requests = self.bytes = 0
             self.paths.clear()
             self.path_bytes.clear()
+            self.asked.clear()
 
     # -- server ----------------------------------------------------------------------------
     @property
@@ -187,6 +189,8 @@ class FakeApi:
             version = {"apiVersion": "2.0.5", "dataTimestamp": self.data_timestamp}
             self._send_json(handler, version, url.path)
         elif url.path.endswith("/studies"):
+            with self.lock:
+                self.asked.append(params)
             self._send_json(handler, self._studies(params), url.path)
         elif "/studies/" in url.path:  # one study by id (what a naive client asks per study)
             with self.lock:

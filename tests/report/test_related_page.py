@@ -38,7 +38,7 @@ def test_hits_with_results_are_fetched_once_and_shown_as_registered(ctgov, make_
     _serve(ctgov)
     first = services.refresh(config)
     full_asks = [c for c in ctgov.calls if "filter.ids" in c.request.url]
-    assert len(full_asks) == 1  # both in one batch (of at most 20)
+    assert len(full_asks) == 1  # both in one batch (of at most 50)
     assert first.studies_fetched == 4 + 2
 
     index = services.render_report(config)

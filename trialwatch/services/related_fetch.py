@@ -19,8 +19,9 @@ from trialwatch.domain.raw import last_update_posted, nct_id
 from trialwatch.services.spool import Section, Spool
 from trialwatch.store import bulk
 
-# 20 records with results are a few MB at most (a full record with results is 30-400 KB)
-FULL_BATCH = 20
+# 50 records with results are 2-20 MB of JSON (a full record with results is 30-400 KB): a page
+# stays well inside the refresh's memory budget, and 500 trials cost 10 requests
+FULL_BATCH = 50
 
 
 @dataclass(frozen=True)

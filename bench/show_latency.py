@@ -21,7 +21,7 @@ BARE = [sys.executable, "-c", "pass"]
 TRIALWATCH = [
     sys.executable,
     "-c",
-    "import sys; from trialwatch.cli.main import main; sys.exit(main())",
+    "import sys; from trialwatch.cli import run; sys.exit(run())",
 ]
 
 

@@ -1,3 +1,3 @@
-from trialwatch.cli.main import main
+from trialwatch.cli import run
 
-main()
+run()

@@ -7,7 +7,6 @@ with no password or token from a URL in it.
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ from urllib3.util.retry import Retry
 from trialwatch import __version__
 from trialwatch.ctgov.stop import STOP
 from trialwatch.ctgov.watch import Aborted, Watch, WatchedAdapter, current_watch
+from trialwatch.domain.records import loads_json
 from trialwatch.errors import ApiError, Stopped, safe_text
 
 if TYPE_CHECKING:
@@ -241,7 +241,7 @@ def decode(response: requests.Response, body: bytes, url: str) -> Any:
         raise ApiError(f"HTTP {response.status_code} from {_host(url)}: {_snippet(body)}")
     content_type = response.headers.get("Content-Type", "")
     try:
-        data = json.loads(body)
+        data = loads_json(body)  # orjson: a page of 1,000 full records is ~18 MB
     except ValueError:
         hint = "an HTML page" if b"<html" in body[:2000].lower() else "not valid JSON"
         raise ApiError(

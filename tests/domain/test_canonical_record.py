@@ -16,6 +16,7 @@ from trialwatch.domain.records import (
     canonical_bytes,
     canonical_json,
     canonical_record,
+    loads_json,
     record_hashes,
 )
 from trialwatch.store import engine as store
@@ -109,3 +110,23 @@ def test_fast_canonical_bytes_equal_the_standard_library(value):
 def test_floats_orjson_writes_differently_take_the_exact_way(number):
     record = {"geoPoint": {"lat": number}, "note": "e1 and 0.00 in text"}
     assert canonical_bytes(record) == _json_dumps_sorted(record)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_JSON_VALUES)
+def test_fast_decoding_gives_what_the_standard_library_gives(value):
+    """Integers beyond 64 bits stay integers (orjson would make 2**70 a float), NaN and infinity
+    are read as Python reads them: a stored record decodes to the values it was stored with."""
+    try:
+        text = json.dumps(value, ensure_ascii=False)
+        text.encode()
+    except UnicodeEncodeError:  # a lone surrogate: no UTF-8 text holds it
+        return
+    expected = json.dumps(json.loads(text))  # NaN != NaN: compared as written
+    assert json.dumps(loads_json(text)) == expected
+    assert json.dumps(loads_json(text.encode())) == expected
+
+
+def test_an_integer_beyond_64_bits_is_read_exactly() -> None:
+    assert loads_json(b'{"count": 100000000000000000000}') == {"count": 10**20}
+    assert loads_json('{"count": -9223372036854775809}') == {"count": -(2**63) - 1}

@@ -12,6 +12,7 @@ import json
 import re
 from typing import Any
 
+import msgspec
 import orjson
 
 from trialwatch.domain.dates import date_precision
@@ -196,11 +197,16 @@ def canonical_bytes(value: Any) -> bytes:
 
 
 def loads_json(text: str | bytes) -> Any:
-    """`json.loads`, by orjson when it can (it refuses NaN and integers beyond 64 bits)."""
+    """`json.loads`, by msgspec when it can: the same values, faster. Not orjson, which reads an
+    integer beyond 64 bits as a float (100000000000000000000 would become 1e+20). msgspec
+    refuses NaN, out-of-range floats and lone surrogates: those texts go the slow way."""
     try:
-        return orjson.loads(text)
-    except orjson.JSONDecodeError:
+        return _DECODER.decode(text)
+    except msgspec.DecodeError:
         return json.loads(text)
+
+
+_DECODER = msgspec.json.Decoder()
 
 
 def _exponent_in(out: bytes) -> bool:

@@ -41,8 +41,10 @@ JOB_ID = "trialwatch-refresh"
 CATCH_UP_JOB_ID = "trialwatch-catch-up"
 RETRY_JOB_ID = "trialwatch-retry"
 # The scheduler's wait uses the monotonic clock, which stands still while the machine sleeps:
-# waking it this often means a run missed during a sleep is noticed soon after waking.
-WAKE_EVERY = 60.0
+# waking it this often means a run missed during a sleep is noticed soon after waking. It also
+# bounds how long a SIGTERM or SIGINT waits: the kernel may hand the signal to any thread, and
+# Python runs the handler in the main thread only, once that thread wakes from its wait.
+WAKE_EVERY = 1.0
 
 
 def make_trigger(schedule: ScheduleConfig) -> CronTrigger:

@@ -49,7 +49,7 @@ class Size:
 SIZES = {
     "tiny": Size(refreshes=(100, 400), ingest=200, search=500, related=600, export_rows=2_000,
                  show_repeats=3, cited=(2, 30), hits=100, import_files=100, bulk_files=400),
-    # the sizes issue 19 names; about 20 minutes on this 2-core machine when it is quiet
+    # the sizes issue 19 names; about 10 minutes on this 2-core machine when it is quiet
     "full": Size(refreshes=(10_000, 50_000, 100_000), ingest=10_000, search=100_000,
                  related=50_000, export_rows=600_000, show_repeats=15, cited=(2, 1000),
                  hits=10_000, import_files=5_000, bulk_files=100_000),

@@ -5,8 +5,10 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import study
+from trialwatch.domain.change import LoggedChange
 from trialwatch.domain.change_protocol import diff_protocol
 from trialwatch.domain.change_residue import residue_differs
+from trialwatch.domain.change_summary import show
 from trialwatch.domain.changes import diff_records, to_date
 
 
@@ -170,3 +172,82 @@ def test_registered_outcomes_replaced_removed_added_and_described_anew():
         ("primary_outcome_time_frame", "Week 4", "Week 6", "notable", {"outcome": "kept "}),
         ("secondary_outcome_added", None, "S2 (time frame: Week 2)", "minor", None),
     ]  # fmt: skip
+
+
+def _fields(changes):
+    return sorted(c.field for c in changes)
+
+
+def test_a_phase_or_status_edit_is_not_also_a_module_edit():
+    """SYNTHETIC edits of the real NCT02552212: a summary field is reported once, by its name,
+    not again as its protocol module edited."""
+    after = study("NCT02552212")
+    after["protocolSection"]["designModule"]["phases"] = ["PHASE2"]
+    after["protocolSection"]["statusModule"]["overallStatus"] = "TERMINATED"
+    assert _fields(diff_records(study("NCT02552212"), after)) == ["overall_status", "phases"]
+
+
+def test_a_design_edit_outside_the_summary_keys_is_an_edit():
+    """SYNTHETIC edit of the real NCT02552212: a design key that no fact reads."""
+    after = study("NCT02552212")
+    after["protocolSection"]["designModule"]["targetDuration"] = "2 Years"
+    assert diff_records(study("NCT02552212"), after) == [
+        LoggedChange("protocolSection.designModule", None, "edited", "minor")
+    ]
+
+
+def test_a_module_removed_or_added_whole():
+    """SYNTHETIC edit of the real NCT02552212: the oversight module left out, then put back."""
+    without = study("NCT02552212")
+    without["protocolSection"].pop("oversightModule")
+    assert diff_records(study("NCT02552212"), without) == [
+        LoggedChange("protocolSection.oversightModule", None, "removed", "minor")
+    ]
+    assert diff_records(without, study("NCT02552212")) == [
+        LoggedChange("protocolSection.oversightModule", None, "added", "minor")
+    ]
+
+
+def test_sections_after_results_are_read_when_results_are_posted():
+    """SYNTHETIC 'before' of the real NCT02552212: no results and no document section; the
+    documents posted with the results are still reported."""
+    before = study("NCT02552212")
+    before.pop("resultsSection")
+    before.pop("documentSection")
+    before["hasResults"] = False
+    before["protocolSection"]["statusModule"].pop("resultsFirstPostDateStruct", None)
+    fields = _fields(diff_records(before, study("NCT02552212")))
+    assert "results" in fields
+    assert "documentSection.largeDocumentModule" in fields
+    assert not any(f.startswith("resultsSection.") for f in fields)
+
+
+def _without_results(record):
+    record.pop("resultsSection")
+    record["hasResults"] = False
+    record["protocolSection"]["statusModule"].pop("resultsFirstPostDateStruct", None)
+    return record
+
+
+def test_results_posted_and_withdrawn_in_words():
+    """SYNTHETIC 'before' of the real NCT02552212 without results; then the results' first-posted
+    date left out too."""
+    before = _without_results(study("NCT02552212"))
+    results = _by_field(diff_records(before, study("NCT02552212")))["results"]
+    assert results == LoggedChange("results", "not posted", "posted 2020-08-17", "critical")
+    undated = study("NCT02552212")
+    undated["protocolSection"]["statusModule"].pop("resultsFirstPostDateStruct")
+    assert _by_field(diff_records(before, undated))["results"] == LoggedChange(
+        "results", "not posted", "posted", "critical"
+    )
+    assert _by_field(diff_records(study("NCT02552212"), before))["results"] == LoggedChange(
+        "results", "posted", "no longer posted", "notable"
+    )
+
+
+def test_show_values_as_the_change_log_stores_them():
+    assert show(None) is None
+    assert show([]) == ""
+    assert show(["PHASE2", "PHASE3"]) == "PHASE2; PHASE3"
+    assert show(("a",)) == "a"
+    assert show(317) == "317"

@@ -9,14 +9,13 @@ naive client asks one GET /studies/{nctId} per tracked study, full records, ever
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import requests
 
+from bench.scale import nct_of, write_config
 from bench.synthetic import CITED_PREFIX, SEARCH_PREFIX, registry_records
 from tests.fakeapi import FakeApi
 from trialwatch.config import load_config
@@ -57,29 +56,6 @@ class RequestFigures:
         return self.unchanged.studies_bytes / self.first.studies_bytes
 
 
-def _nct(record: dict[str, Any]) -> str:
-    return str(record["protocolSection"]["identificationModule"]["nctId"])
-
-
-def write_config(directory: Path, api_url: str, cited: list[str]) -> Path:
-    lines = [
-        "[api]",
-        f"base_url = {json.dumps(api_url)}",
-        "min_interval = 0",
-        "[database]",
-        f"url = {json.dumps('sqlite:///' + str(directory / 'bench.db'))}",
-        "[report]",
-        f"dir = {json.dumps(str(directory / 'report'))}",
-    ]
-    for nct in cited:
-        lines += ["[[studies]]", f'nct_id = "{nct}"', 'cited_as = "SYNTHETIC benchmark study"']
-    params = ", ".join(f"{json.dumps(k)} = {json.dumps(v)}" for k, v in SEARCH.items())
-    lines += ["[[searches]]", 'name = "related"', f"params = {{ {params} }}"]
-    path = directory / "config.toml"
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
-
-
 def _traffic(api: FakeApi, client_requests: int | None = None) -> Traffic:
     single = api.paths["{nctId}"]
     related_full = sum(  # full records (no `fields`) of search hits, asked by id
@@ -111,12 +87,12 @@ def run(k: int, h: int, workdir: Path) -> RequestFigures:
     cited = registry_records(k, CITED_PREFIX)
     hits = registry_records(h, SEARCH_PREFIX)
     with FakeApi(cited + hits) as api:
-        api.set_search(SEARCH, [_nct(r) for r in hits])
-        config = load_config(write_config(workdir, api.url, [_nct(r) for r in cited]))
+        api.set_search(SEARCH, [nct_of(r) for r in hits])
+        config = load_config(write_config(workdir, api.url, [nct_of(r) for r in cited], SEARCH))
         figures = []
         for full in (False, False, True):  # first, nothing changed, weekly full re-check
             api.reset_counts()
             result = services.refresh(config, full=full)
             figures.append(_traffic(api, result.requests))
-        naive = naive_refresh(api, [_nct(r) for r in cited + hits])
+        naive = naive_refresh(api, [nct_of(r) for r in cited + hits])
     return RequestFigures(k, h, figures[0], figures[1], figures[2], naive)

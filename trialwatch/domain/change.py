@@ -62,17 +62,12 @@ class LoggedChange:
         }
 
     def row(self) -> dict[str, Any]:
-        """The columns of the store's `changes` table."""
-        return {
-            "nct_id": self.nct_id,
-            "search_name": self.search_name,
-            "field": self.field,
-            "old_value": self.old,
-            "new_value": self.new,
-            "severity": self.severity,
-            "context": dict(self.context) if self.context else None,
-            "from_version_id": self.from_version_id,
-            "to_version_id": self.to_version_id,
-            "detected_at": self.detected_at,
-            "refresh_run_id": self.run_id,
-        }
+        """The columns of the store's `changes` table: `as_json` less what the store derives."""
+        record = self.as_json()
+        return {key: record[key] for key in ROW_COLUMNS}
+
+
+# The `changes` table's columns among `as_json`'s keys (the id, title and alert time are the
+# store's own).
+ROW_COLUMNS = ("nct_id", "search_name", "field", "old_value", "new_value", "severity", "context",
+               "from_version_id", "to_version_id", "detected_at", "refresh_run_id")  # fmt: skip

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 import time
 
+import pytest
+
 from tests.conftest import study
 from tests.report_inputs import NSCLC_PAGE, PHELAN_PAGE, cited, fixed_context, search, summary_rows
 from trialwatch.domain.records import parse_study
@@ -117,3 +119,14 @@ def test_many_related_trials_with_results_are_split_and_the_category_tables_cut(
     first = pages[cards[0]]
     assert first.count("The first 100 of 300 by id are listed here") == 3
     assert "NCT80000099" in first and "NCT80000100" not in first
+
+
+@pytest.mark.parametrize(("studies", "linked"), [(2_000, True), (2_001, False)])
+def test_ids_in_a_search_list_are_links_up_to_2000_studies(studies: int, linked: bool) -> None:
+    """README: above 2,000 studies the ids in the table are not links (the page stays small)."""
+    ctx = fixed_context()
+    ctx.searches.append(search("synthetic-links", "SYNTHETIC copies", synthetic_rows(studies)))
+    page = render_pages(ctx)["search-synthetic-links.html"]
+    rows = re.findall(r"<tr><td>(<a href=\"[^\"]*\">)?NCT9\d{7}", page)
+    assert len(rows) == studies
+    assert all(bool(link) is linked for link in rows)
